@@ -1,0 +1,181 @@
+"""The command line: parses arguments, calls the library, maps errors to exit codes. Nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import InputError
+from .result import SEVERITIES
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="podcheck",
+        description="Assess a product integration team against the integration-team playbook: "
+        "its scaling stage, scores, findings and prioritised recommendations.",
+        epilog="Exit codes: 0 success; 1 findings at or above --fail-on, or some batch units failed; "
+        "2 bad input or usage. Run `podcheck COMMAND --help` for each command.",
+    )
+    parser.add_argument("--version", action="version", version=f"podcheck {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("assess", help="assess one unit from its assessment file",
+                       description="Assess one unit and print or write the result.")
+    p.add_argument("file", metavar="FILE", help="assessment file (YAML, schema podcheck/1)")
+    p.add_argument("--format", "-f", choices=("text", "json", "html", "md", "pdf"), default="text",
+                   help="text (default): terminal summary; json: the result object; html/md/pdf: the report")
+    p.add_argument("-o", "--output", metavar="PATH", help="write here instead of standard output (required for pdf)")
+    p.add_argument("--rubric", metavar="FILE", help="YAML file overriding thresholds of the default rubric")
+    p.add_argument("--fail-on", choices=SEVERITIES, metavar="SEVERITY",
+                   help="exit 1 when a finding of this severity or higher is raised (high, medium or low)")
+    p.add_argument("--previous", metavar="FILE",
+                   help="an earlier result JSON or assessment file of the same unit, to report what changed")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size for pdf (default a4)")
+
+    p = sub.add_parser("batch", help="assess many units: files, folders or a spreadsheet",
+                       description="Assess every unit, keep an executed notebook, result and reports per "
+                       "unit under --out, and write a portfolio across them.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="assessment files, folders of them, or .xlsx/.csv rosters")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (one subfolder per unit)")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="units run in parallel (default: from cores and free memory)")
+    p.add_argument("--timeout", type=int, default=300, metavar="SECONDS", help="time limit per unit (default 300)")
+    p.add_argument("--force", action="store_true", help="redo units whose input and podcheck version are unchanged")
+    p.add_argument("--no-notebooks", action="store_true", help="assess and render in-process; no executed notebooks")
+    p.add_argument("--formats", default="html,pdf", help="reports per unit, comma-separated from html,md,pdf (default html,pdf)")
+    p.add_argument("--facts", metavar="FILE", help="per-unit facts sheet for a .csv roster")
+    p.add_argument("--rubric", metavar="FILE", help="YAML file overriding thresholds of the default rubric")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("portfolio", help="compare units from result JSON or assessment files",
+                       description="Write the portfolio report (HTML, CSV, JSON) across units.")
+    p.add_argument("inputs", nargs="+", metavar="RESULT", help="result JSON files, assessment files, or folders")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--rubric", metavar="FILE", help="rubric for assessment files given directly")
+
+    p = sub.add_parser("import", help="write one assessment YAML per unit from a spreadsheet roster",
+                       description="Split a spreadsheet (one row per person, a `unit` column) into assessment files.")
+    p.add_argument("spreadsheet", metavar="FILE", help=".xlsx or .csv roster")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder for the YAML files")
+    p.add_argument("--facts", metavar="FILE", help="per-unit facts sheet for a .csv roster")
+
+    p = sub.add_parser("questions", help="list the questionnaire bank")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("rules", help="list every rule with its id, severity and principles")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    return parser
+
+
+def _emit(text: str | bytes, output: str | None) -> None:
+    if output:
+        from .files import write_atomic
+
+        write_atomic(output, text)
+        print(f"wrote {output}", file=sys.stderr)
+    elif isinstance(text, bytes):
+        sys.stdout.buffer.write(text)
+    else:
+        sys.stdout.write(text)
+
+
+def _cmd_assess(args: argparse.Namespace) -> int:
+    from . import assess, load_assessment, load_rubric
+    from .render import render
+
+    if args.format == "pdf" and not args.output:
+        raise InputError.single("--output", "a PDF needs a file to go to: add -o report.pdf")
+    rubric = load_rubric(args.rubric) if args.rubric else None
+    assessment = load_assessment(args.file)
+    result = assess(assessment, rubric)
+    previous = None
+    if args.previous:
+        from .compare import load_previous
+
+        previous = load_previous(args.previous, rubric)
+    _emit(render(result, args.format, assessment=assessment, previous=previous, paper=args.paper), args.output)
+    if args.fail_on:
+        worst = SEVERITIES.index(args.fail_on)
+        if any(SEVERITIES.index(f.severity) <= worst for f in result.findings):
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+
+    return run_batch(args)
+
+
+def _cmd_portfolio(args: argparse.Namespace) -> int:
+    from .portfolio import portfolio_command
+
+    return portfolio_command(args)
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from .spreadsheet import import_command
+
+    return import_command(args)
+
+
+def _cmd_questions(args: argparse.Namespace) -> int:
+    from .questions import questions
+
+    bank = questions()
+    if args.format == "json":
+        print(json.dumps([q.model_dump() for q in bank], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for q in bank:
+        print(f"{q.id}  [{q.dimension}; {', '.join(q.principles)}]\n  {q.text}\n"
+              f"  1 = {q.low}\n  5 = {q.high}\n")
+    print("Answer in the assessment file under `answers:`, e.g.  overlap-technology: {score: 4, note: \"...\"}")
+    return EXIT_OK
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from .rules import registry
+
+    metas = sorted(registry().meta.values(), key=lambda m: m.id)
+    if args.format == "json":
+        print(json.dumps([m.model_dump(exclude={"horizon_hint"}) for m in metas], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    width = max(len(m.id) for m in metas)
+    for m in metas:
+        print(f"{m.id:<{width}}  {m.severity:<6}  {','.join(m.principles):<10}  {m.title}")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "assess": _cmd_assess, "batch": _cmd_batch, "portfolio": _cmd_portfolio, "import": _cmd_import,
+    "questions": _cmd_questions, "rules": _cmd_rules,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `podcheck` command; returns the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(f"podcheck: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("podcheck: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and the like: stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

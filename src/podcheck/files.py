@@ -1,0 +1,54 @@
+"""Writing output safely: atomic replacement, and file names that cannot escape their folder."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> Path:
+    """Write `data` to `path` so that readers see the old file or the new one, never half of one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def safe_name(name: str, fallback: str = "unit", max_length: int = 80) -> str:
+    """A file or folder name built from a unit name: letters, digits, '-' and '_' only.
+
+    'Payments' → 'payments'; '../../etc' → 'etc'; '<script>' → 'script'. Never empty, never '.'/'..'.
+    """
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    text = re.sub(r"[^a-z0-9_-]+", "-", text).strip("-_")[:max_length].strip("-_")
+    if not text or text in _WINDOWS_RESERVED:
+        text = f"{fallback}-{text}" if text else fallback
+    return text
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """safe_name for each, with -2, -3… added where two names would collide."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        base = safe_name(name)
+        count = seen.get(base, 0) + 1
+        seen[base] = count
+        out.append(base if count == 1 else f"{base}-{count}")
+    return out

@@ -1,0 +1,359 @@
+"""Assessment files → typed model. The only place that reads input; every error names file and path."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputError, Problem
+from .model import SCHEMA, Assessment
+
+MAX_FILE_BYTES = 5_000_000
+Loc = tuple[str | int, ...]
+LineMap = dict[Loc, int]
+
+
+# ---------------------------------------------------------------- YAML, safely, with line numbers
+
+
+class _DuplicateKey(yaml.MarkedYAMLError):
+    pass
+
+
+class _SafeLineLoader(yaml.SafeLoader):
+    """PyYAML's safe loader (no Python objects, ever) that also refuses duplicate keys."""
+
+
+def _construct_mapping(loader: _SafeLineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    loader.flatten_mapping(node)
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            duplicate = key in seen
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be plain text", key_node.start_mark
+            ) from None
+        if duplicate:
+            raise _DuplicateKey(None, None, f"key '{key}' appears twice", key_node.start_mark)
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_SafeLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line_map(node: yaml.Node | None, loc: Loc = ()) -> LineMap:
+    """Each key's and list item's line number, by its path in the document."""
+    lines: LineMap = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            child = (*loc, str(key_node.value))
+            lines[child] = key_node.start_mark.line + 1
+            lines.update(_line_map(value_node, child))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = (*loc, index)
+            lines[child] = item.start_mark.line + 1
+            lines.update(_line_map(item, child))
+    return lines
+
+
+def _yaml_problem(file: str, exc: yaml.YAMLError) -> Problem:
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    problem = getattr(exc, "problem", None) or str(exc)
+    if isinstance(exc, _DuplicateKey):
+        return Problem(file, "", problem, line)
+    if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
+        tag = problem.split("tag", 1)[1].strip().strip("'")
+        return Problem(file, "", f"uses the YAML tag {tag}, which podcheck refuses to load (plain YAML only)", line)
+    return Problem(file, "", f"is not valid YAML: {problem}", line)
+
+
+def read_yaml_mapping(path: str | Path) -> tuple[dict[str, Any], LineMap]:
+    """Read a YAML file whose top level is a mapping; returns the data and a line map for errors."""
+    path = Path(path)
+    file = str(path)
+    if not path.exists():
+        raise InputError.single(file, "file not found")
+    if path.is_dir():
+        raise InputError.single(file, "is a folder, not a file (pass the .yaml files in it, or use `podcheck batch`)")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError.single(file, f"cannot be read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError.single(file, f"is {len(raw):,} bytes; an assessment file may be at most {MAX_FILE_BYTES:,}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError.single(file, f"is not UTF-8 text (bad byte at offset {exc.start})") from None
+    return parse_yaml_mapping(text, file)
+
+
+def parse_yaml_mapping(text: str, file: str = "<text>") -> tuple[dict[str, Any], LineMap]:
+    """Parse YAML text whose top level must be a mapping; errors name `file`."""
+    if not text.strip():
+        raise InputError.single(file, "file is empty; an assessment starts with `schema: podcheck/1`")
+    loader = _SafeLineLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        raise InputError([_yaml_problem(file, exc)]) from None
+    finally:
+        loader.dispose()
+    if data is None:
+        raise InputError.single(file, "file holds no data; an assessment starts with `schema: podcheck/1`")
+    if not isinstance(data, dict):
+        raise InputError.single(file, f"the top level must be a mapping of keys (schema, organization, unit…), not a {_kind(data)}", line=1)
+    return data, _line_map(node)
+
+
+# ---------------------------------------------------------------- pydantic errors in plain words
+
+
+def format_loc(loc: Iterable[str | int]) -> str:
+    """('people', 3, 'roles', 'analyst') → 'people[3].roles.analyst'."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _kind(value: object) -> str:
+    return {
+        dict: "mapping", list: "list", str: "text", int: "number", float: "number", bool: "true/false",
+    }.get(type(value), type(value).__name__)
+
+
+def _model_at(loc: Loc) -> type[BaseModel] | None:
+    """The input model found at `loc` inside an Assessment, to list the keys allowed there."""
+    current: Any = Assessment
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            continue
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = next((f for n, f in current.model_fields.items() if (f.alias or n) == part), None)
+            if field is None:
+                return None
+            current = field.annotation
+        elif typing.get_origin(current) is dict:
+            current = typing.get_args(current)[1]
+        else:
+            return None
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if origin in (typing.Union, types.UnionType) and len(args) == 1:
+            annotation = args[0]
+        elif origin is typing.Annotated or origin is list:
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def _allowed_keys(model: type[BaseModel]) -> list[str]:
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _plain_message(error: Mapping[str, Any], loc: Loc) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if kind == "extra_forbidden":
+        model = _model_at(loc[:-1])
+        allowed = _allowed_keys(model) if model else []
+        hint = _suggest(str(loc[-1]), allowed) or (f" (allowed: {', '.join(allowed)})" if allowed else "")
+        return f"unknown key '{loc[-1]}'{hint}"
+    if kind == "missing":
+        return "is required but missing"
+    if kind == "literal_error":
+        expected = ctx.get("expected", "").replace("'", "").replace(" or ", ", ")
+        return f"'{value}' is not allowed here; use one of: {expected}"
+    if kind in {"greater_than", "less_than_equal", "greater_than_equal", "less_than"}:
+        if loc and loc[-1] in ("lead", "technologist", "analyst"):
+            return f"must be between 0 and 1 (a share of time; got {value})"
+        low, high = ctx.get("gt", ctx.get("ge")), ctx.get("le", ctx.get("lt"))
+        if low is not None and kind.startswith("greater"):
+            return f"must be {'more than' if 'gt' in ctx else 'at least'} {low} (got {value})"
+        return f"must be at most {high} (got {value})"
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return f"must be a whole number (got {value!r})"
+    if kind in {"float_parsing", "float_type"}:
+        return f"must be a number (got {value!r})"
+    if kind in {"string_type"}:
+        return f"must be text (got {_kind(value)})"
+    if kind in {"string_too_short"}:
+        return "must not be empty"
+    if kind in {"string_too_long"}:
+        return "is too long"
+    if kind in {"bool_type", "bool_parsing"}:
+        return f"must be true or false (got {value!r})"
+    if kind in {"list_type"}:
+        return f"must be a list (got {_kind(value)})"
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return f"must be a mapping of keys (got {_kind(value)})"
+    if kind == "too_short":
+        return "needs at least one entry"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return error["msg"][0].lower() + error["msg"][1:]
+
+
+def validation_problems(exc: ValidationError, file: str, lines: LineMap) -> list[Problem]:
+    """Turn pydantic's errors into one plain Problem each, with path and line."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc: Loc = tuple(error["loc"])
+        problems.append(Problem(file, format_loc(loc), _plain_message(error, loc), _line_for(lines, loc)))
+    return problems
+
+
+def _line_for(lines: LineMap, loc: Loc) -> int | None:
+    while loc:
+        if loc in lines:
+            return lines[loc]
+        loc = loc[:-1]
+    return None
+
+
+# ---------------------------------------------------------------- cross-checks between parts of a file
+
+
+def _cross_check(data: dict[str, Any], file: str, lines: LineMap, question_ids: set[str]) -> list[Problem]:
+    """Checks that span keys (pods exist, names unique…), made on the raw data so all are reported."""
+    problems: list[Problem] = []
+
+    def add(loc: Loc, message: str) -> None:
+        problems.append(Problem(file, format_loc(loc), message, _line_for(lines, loc)))
+
+    pods = data.get("pods") if isinstance(data.get("pods"), list) else []
+    people = data.get("people") if isinstance(data.get("people"), list) else []
+    pod_names: dict[str, int] = {}
+    for i, pod in enumerate(pods):
+        name = pod.get("name") if isinstance(pod, dict) else None
+        if isinstance(name, str):
+            name = name.strip()
+            if name in pod_names:
+                add(("pods", i, "name"), f"pod '{name}' is listed twice (first at pods[{pod_names[name]}])")
+            pod_names.setdefault(name, i)
+    person_names: dict[str, int] = {}
+    for i, person in enumerate(people):
+        name = person.get("name") if isinstance(person, dict) else None
+        if isinstance(name, str):
+            name = name.strip()
+            if name in person_names:
+                add(("people", i, "name"), f"'{name}' is listed twice (first at people[{person_names[name]}]); names must be unique")
+            person_names.setdefault(name, i)
+
+    head = data.get("head_of_integration")
+    if isinstance(head, str) and head.strip() not in person_names:
+        add(("head_of_integration",), f"no person named '{head}' in people{_suggest(head, person_names)}")
+    head = head.strip() if isinstance(head, str) else None
+
+    for i, person in enumerate(people):
+        if not isinstance(person, dict):
+            continue
+        name = person.get("name").strip() if isinstance(person.get("name"), str) else None
+        extended = person.get("member") == "extended"
+        is_head = name is not None and name == head
+        pod = person.get("pod")
+        if isinstance(pod, str):
+            if pod.strip() not in pod_names:
+                listed = ", ".join(pod_names) or "none"
+                add(("people", i, "pod"), f"no pod named '{pod}'{_suggest(pod, pod_names)} (pods in this file: {listed})")
+        elif pod is None and not is_head and "pod" not in person:
+            add(("people", i, "pod"), "is required: every pod member names their pod (only the head of integration may omit it)")
+        roles = person.get("roles")
+        if not roles and not extended and not is_head:
+            add(("people", i, "roles"), "a core member needs at least one role (lead, technologist or analyst); mark a part-time helper with `member: extended`")
+        if person.get("helps_as") is not None and not extended:
+            add(("people", i, "helps_as"), "only part-time helpers have this; add `member: extended` or remove it")
+        boss = person.get("reports_to")
+        if isinstance(boss, str):
+            if boss.strip() not in person_names:
+                add(("people", i, "reports_to"), f"no person named '{boss}' in people{_suggest(boss, person_names)}")
+            elif boss.strip() == name:
+                add(("people", i, "reports_to"), "a person cannot report to themselves")
+
+    answers = data.get("answers")
+    if isinstance(answers, dict) and question_ids:
+        for qid in answers:
+            if str(qid) not in question_ids:
+                add(("answers", str(qid)), f"unknown question id{_suggest(str(qid), question_ids)} (list them with `podcheck questions`)")
+    return problems
+
+
+# ---------------------------------------------------------------- public entry points
+
+
+def parse_assessment(data: Mapping[str, Any], file: str = "<assessment>", lines: LineMap | None = None) -> Assessment:
+    """Validate already-parsed data (a dict from YAML, a spreadsheet or the workshop) into a model."""
+    from .questions import question_ids
+
+    lines = lines or {}
+    data = dict(data)
+    problems: list[Problem] = []
+    schema = data.get("schema")
+    if schema is not None and schema != SCHEMA:
+        problems.append(Problem(file, "schema", f"'{schema}' is not a format this podcheck reads; use `schema: {SCHEMA}`", _line_for(lines, ("schema",))))
+        data["schema"] = SCHEMA  # report the rest of the file's problems too
+    try:
+        model = Assessment.model_validate(data)
+    except ValidationError as exc:
+        model = None
+        problems += validation_problems(exc, file, lines)
+    problems += _cross_check(data, file, lines, question_ids())
+    if problems:
+        unique = list(dict.fromkeys(problems))
+        raise InputError(sorted(unique, key=lambda p: (p.line or 0, p.path)))
+    assert model is not None
+    return model
+
+
+def load_assessment(path: str | Path) -> Assessment:
+    """Read and validate one assessment file; raises InputError listing every problem found."""
+    data, lines = read_yaml_mapping(path)
+    return parse_assessment(data, str(path), lines)
+
+
+def parse_assessment_text(text: str, file: str = "<text>") -> Assessment:
+    """Validate an assessment given as YAML text."""
+    data, lines = parse_yaml_mapping(text, file)
+    return parse_assessment(data, file, lines)
+
+
+def find_assessment_files(inputs: Iterable[str | Path]) -> list[Path]:
+    """Expand files and folders into the assessment files they hold, sorted, without duplicates."""
+    found: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            found += sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))

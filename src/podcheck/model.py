@@ -1,0 +1,171 @@
+"""The typed model of one assessment file (contract §1). Validation of shape only; no logic."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+
+SCHEMA = "podcheck/1"
+
+RoleName = Literal["lead", "technologist", "analyst"]
+ROLES: tuple[RoleName, ...] = ("lead", "technologist", "analyst")
+Platform = Literal["ipaas", "embedded-ipaas", "in-house", "none"]
+Process = Literal["none", "ad-hoc", "defined"]
+Focus = Literal["domain", "difficulty", "bespoke", "support", "none"]
+LeadLoad = Literal["normal", "heavy"]
+Background = Literal[
+    "software-engineering",
+    "mis",
+    "business-analysis",
+    "business-process",
+    "solution-engineering",
+    "other",
+]
+Membership = Literal["core", "extended"]
+HelpsAs = Literal["sme", "software-engineering", "qa"]
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Share = Annotated[float, Field(gt=0, le=1)]
+Count = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+class Strict(BaseModel):
+    """Base for every input model: unknown keys are errors, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Backlog(Strict):
+    """Integration requests waiting, and how fast they arrive and leave."""
+
+    open: Count | None = None
+    added_per_quarter: Count | None = None
+    delivered_per_quarter: Count | None = None
+
+
+class Context(Strict):
+    """Facts about platform, process and backlog; anything omitted is unknown."""
+
+    platform: Platform | None = None
+    process: Process | None = None
+    backlog: Backlog | None = None
+
+
+class Pod(Strict):
+    """A small autonomous team that owns a problem area (P1)."""
+
+    name: Name
+    focus: Focus | None = None
+    lead_load: LeadLoad = "normal"
+    active_projects: Count | None = None
+
+
+class Roles(Strict):
+    """Share of one person's time given to each role, each in (0, 1]."""
+
+    lead: Share | None = None
+    technologist: Share | None = None
+    analyst: Share | None = None
+
+    @model_validator(mode="after")
+    def _total_at_most_one(self) -> Roles:
+        total = sum(self.shares().values())
+        if total > 1 + 1e-9:
+            raise ValueError(f"role shares add up to {total:g}; one person's shares must total at most 1")
+        return self
+
+    def shares(self) -> dict[RoleName, float]:
+        """The roles this person holds, with their share of time."""
+        return {role: share for role in ROLES if (share := getattr(self, role)) is not None}
+
+
+class Person(Strict):
+    """Someone in the unit: a core pod member, a part-time helper, or the head of integration."""
+
+    name: Name
+    pod: Name | None = None
+    roles: Roles = Field(default_factory=Roles)
+    background: Background | None = None
+    reports_to: Name | None = None
+    integration_training: StrictBool | None = None
+    member: Membership = "core"
+    helps_as: HelpsAs | None = None
+    owns_deliverables: StrictBool | None = None
+
+    @property
+    def is_core(self) -> bool:
+        """True for a core pod member (the default), False for a part-time helper."""
+        return self.member == "core"
+
+
+class Answer(Strict):
+    """A questionnaire answer on the 1..5 scale, with an optional note."""
+
+    score: Annotated[int, Field(ge=1, le=5)]
+    note: str | None = None
+
+
+class Assessment(Strict):
+    """One unit's self-description: the whole assessment file."""
+
+    schema_: Literal["podcheck/1"] = Field(alias="schema")
+    organization: Name
+    unit: Name
+    assessed_on: dt.date
+    head_of_integration: Name | None = None
+    context: Context = Field(default_factory=Context)
+    pods: Annotated[list[Pod], Field(min_length=1)]
+    people: list[Person]
+    answers: dict[str, Answer] = Field(default_factory=dict)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+
+    @field_validator("assessed_on", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> object:
+        # Accept only ISO dates (2026-11-20), not pydantic's lenient timestamps.
+        if isinstance(value, dt.datetime):
+            raise ValueError("must be a date like 2026-11-20, without a time")
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                raise ValueError(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-20") from None
+        if not isinstance(value, dt.date):
+            raise ValueError("must be a date like 2026-11-20")
+        return value
+
+    @field_validator("answers", mode="before")
+    @classmethod
+    def _plain_scores(cls, value: object) -> object:
+        # `overlap-technology: 4` is shorthand for `{score: 4}`.
+        if isinstance(value, dict):
+            return {k: ({"score": v} if isinstance(v, int) and not isinstance(v, bool) else v) for k, v in value.items()}
+        return value
+
+    def pod_members(self, pod: str, *, core: bool = True) -> list[Person]:
+        """People of one pod: core members by default, helpers with core=False."""
+        return [p for p in self.people if p.pod == pod and p.is_core == core]
+
+    def person(self, name: str) -> Person | None:
+        """The person with this name, if any."""
+        return next((p for p in self.people if p.name == name), None)
+
+    def to_yaml_dict(self) -> dict:
+        """A plain dict in file order and form, omitting unknowns, ready for yaml.safe_dump."""
+        data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        if not data.get("answers"):
+            data.pop("answers", None)
+        if not data.get("context"):
+            data.pop("context", None)
+        for person in data["people"]:
+            if not person.get("roles"):
+                person.pop("roles", None)
+            if person.get("member") == "core":
+                person.pop("member")
+        for pod in data["pods"]:
+            if pod.get("lead_load") == "normal":
+                pod.pop("lead_load")
+        return data

@@ -1,0 +1,153 @@
+"""The result object (contract §3): what an assessment returns, and what every view renders."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Severity = Literal["high", "medium", "low"]
+SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
+Horizon = Literal["now", "next", "later"]
+Score = Annotated[int, Field(ge=0, le=100)]
+
+
+class Out(BaseModel):
+    """Base for result models: fixed fields, stable JSON."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class NextStage(Out):
+    """The stage after this one and what the team must prepare to reach it."""
+
+    level: int
+    id: str
+    name: str
+    prepare: list[str]
+
+
+class Stage(Out):
+    """Where the team is on the scaling ladder (domain.md's table)."""
+
+    level: Annotated[int, Field(ge=0, le=4)]
+    id: Literal["ad-hoc", "minimum-viable", "single-pod", "multi-pod", "program"]
+    name: str
+    summary: str
+    next: NextStage | None = None
+
+
+class Dimension(Out):
+    """One scored area of the playbook, with a one-line reason for its score."""
+
+    id: str
+    name: str
+    score: Score
+    summary: str
+    principles: list[str]
+    roster_score: Score | None = Field(None, description="Score from the team's shape alone, or null where the roster says nothing about it.")
+    answers_score: Score | None = Field(None, description="Score from questionnaire answers, or null when none were given.")
+    answered: int = 0
+    findings: int = 0
+
+
+class NotAssessed(Out):
+    """A dimension the input says nothing about: unknown, which is not the same as 0."""
+
+    id: str
+    name: str
+    reason: str
+
+
+class Finding(Out):
+    """One fact about the team that departs from the playbook, with evidence and what to do."""
+
+    id: str
+    severity: Severity
+    pod: str | None
+    people: list[str]
+    principles: list[str]
+    title: str
+    message: str
+    recommendation: str
+    dimension: str
+    evidence: dict[str, Any] = Field(default_factory=dict)
+
+
+class Recommendation(Out):
+    """One thing to do, ranked; `now` for high findings, `next` for medium, `later` for low and stage preparation."""
+
+    rank: int
+    horizon: Horizon
+    text: str
+    finding: str | None
+    pod: str | None
+    severity: Severity | None
+    principles: list[str]
+
+
+class PodSummary(Out):
+    """A pod's shape: members, limits and how much of each role it has."""
+
+    name: str
+    focus: str | None
+    lead_load: str
+    active_projects: int | None
+    core: int
+    extended: int
+    core_limit: int
+    total_limit: int
+    role_shares: dict[str, float]
+    complete: bool
+
+
+class Outlook(Out):
+    """Where the backlog is heading, from the figures given."""
+
+    open: int | None
+    added_per_quarter: int
+    delivered_per_quarter: int
+    net_per_quarter: int
+    quarters_to_clear: float | None
+    extra_delivery_to_stabilise: int
+    trend: Literal["shrinking", "steady", "growing"]
+
+
+class Result(Out):
+    """Everything an assessment concludes about one unit."""
+
+    schema_: Literal["podcheck/1"] = Field("podcheck/1", alias="schema")
+    podcheck_version: str
+    organization: str
+    unit: str
+    assessed_on: str
+    stage: Stage
+    score: Score
+    score_reason: str
+    dimensions: list[Dimension]
+    not_assessed: list[NotAssessed]
+    findings: list[Finding]
+    recommendations: list[Recommendation]
+    pods: list[PodSummary]
+    outlook: Outlook | None
+    unknowns: list[str] = Field(description="Facts the input leaves unknown, so some checks could not be made.")
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain JSON-ready data, keys as the contract names them."""
+        return self.model_dump(mode="json", by_alias=True)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The result as JSON text (contract §3)."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Result:
+        """Read a result back from its JSON text."""
+        return cls.model_validate_json(text)
+
+    def count(self, severity: Severity) -> int:
+        """How many findings have this severity."""
+        return sum(1 for f in self.findings if f.severity == severity)

@@ -1,0 +1,52 @@
+"""P1, P10, P11: pods stay small and mixed; part-time helpers contribute but do not own."""
+
+from collections.abc import Iterator
+
+from ..rubric import Rubric
+from ..view import TeamView
+from . import Hit, rule
+
+
+@rule("pod.oversize")
+def oversize(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
+    """Too many core members for the lead's load, or too many people with helpers counted."""
+    for pod in team.pods:
+        core, total = len(pod.core), len(pod.core) + len(pod.extended)
+        if core > pod.core_limit or total > pod.total_limit:
+            over_core = core > pod.core_limit
+            values = {
+                "core": core, "total": total, "core_limit": pod.core_limit, "total_limit": pod.total_limit,
+                "what": f"{core} core members (limit {pod.core_limit}{' with a heavy lead load' if pod.pod.lead_load == 'heavy' else ''})"
+                if over_core else f"{total} people with its part-time helpers (limit {pod.total_limit})",
+                "split": f"two pods of about {-(-core // 2)} core members" if core >= 4 else "a smaller circle of helpers",
+            }
+            yield Hit("pod.oversize", pod.name, (), values)
+
+
+@rule("pod.extended-owns-deliverables")
+def helpers_own_deliverables(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
+    """A part-time helper marked as owning the pod's deliverables."""
+    for pod in team.pods:
+        for person in pod.extended:
+            if person.owns_deliverables:
+                yield Hit("pod.extended-owns-deliverables", pod.name, (person.name,),
+                          {"helps_as": person.helps_as or "helper"})
+
+
+@rule("pod.helper-holds-role")
+def helpers_hold_roles(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
+    """A part-time helper given a share of a core role."""
+    for pod in team.pods:
+        for person in pod.extended:
+            roles = person.roles.shares()
+            if roles:
+                yield Hit("pod.helper-holds-role", pod.name, (person.name,), {"roles": " and ".join(roles)})
+
+
+@rule("pod.same-background")
+def same_background(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
+    """A pod of three or more whose core members all share one background."""
+    for pod in team.pods:
+        backgrounds = {p.background for p in pod.core}
+        if len(pod.core) >= 3 and len(backgrounds) == 1 and None not in backgrounds:
+            yield Hit("pod.same-background", pod.name, (), {"background": str(backgrounds.pop()).replace("-", " "), "core": len(pod.core)})
