@@ -51,6 +51,72 @@ def _construct_mapping(loader: _SafeLineLoader, node: yaml.MappingNode, deep: bo
 _SafeLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def _construct_timestamp(loader: _SafeLineLoader, node: yaml.ScalarNode) -> object:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        # 2026-13-45 looks like a date to YAML but is none: keep the text so the model can name the place.
+        return loader.construct_scalar(node)
+
+
+_SafeLineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+# Far beyond any real unit, and it stops aliases that expand exponentially ("billion laughs").
+MAX_VALUES = 200_000
+
+
+class _TooManyValues(Exception):
+    pass
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _tree_problems(root: yaml.Node, file: str) -> list[Problem]:
+    """Check the parsed tree before building any value: tags, duplicate keys, aliases that loop or explode."""
+    problems: list[Problem] = []
+    known_tags = _SafeLineLoader.yaml_constructors
+    count = 0
+
+    def add(loc: Loc, node: yaml.Node, message: str) -> None:
+        problems.append(Problem(file, format_loc(loc), message, node.start_mark.line + 1))
+
+    def visit(node: yaml.Node, loc: Loc, open_nodes: frozenset[int]) -> None:
+        nonlocal count
+        count += 1
+        if count > MAX_VALUES:
+            raise _TooManyValues
+        if id(node) in open_nodes:
+            add(loc, node, "refers to itself through a YAML alias (*name inside its own &name)")
+            return
+        if node.tag not in known_tags:
+            add(loc, node, f"uses the YAML tag {_short_tag(node.tag)}, which podcheck refuses to load (plain YAML only)")
+            return
+        inner = open_nodes | {id(node)}
+        if isinstance(node, yaml.MappingNode):
+            first_line: dict[tuple[str, str], int] = {}
+            for key_node, value_node in node.value:
+                key = (key_node.tag, str(key_node.value))
+                child = (*loc, str(key_node.value))
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                    if key in first_line:
+                        add(child, key_node, f"key '{key_node.value}' appears twice (first on line {first_line[key]})")
+                    first_line.setdefault(key, key_node.start_mark.line + 1)
+                visit(key_node, child, inner)
+                visit(value_node, child, inner)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                visit(item, (*loc, index), inner)
+
+    try:
+        visit(root, (), frozenset())
+    except _TooManyValues:
+        return [Problem(file, "", f"holds more than {MAX_VALUES:,} values (YAML aliases expanded); "
+                        "an assessment of one unit is far smaller")]
+    return problems
+
+
 def _line_map(node: yaml.Node | None, loc: Loc = ()) -> LineMap:
     """Each key's and list item's line number, by its path in the document."""
     lines: LineMap = {}
@@ -96,7 +162,8 @@ def read_yaml_mapping(path: str | Path) -> tuple[dict[str, Any], LineMap]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError.single(file, f"is not UTF-8 text (bad byte at offset {exc.start})") from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError.single(file, f"is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8", line=line) from None
     return parse_yaml_mapping(text, file)
 
 
@@ -107,9 +174,17 @@ def parse_yaml_mapping(text: str, file: str = "<text>") -> tuple[dict[str, Any],
     loader = _SafeLineLoader(text)
     try:
         node = loader.get_single_node()
+        problems = _tree_problems(node, file) if node is not None else []
+        if problems:
+            raise InputError(problems)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         raise InputError([_yaml_problem(file, exc)]) from None
+    except RecursionError:
+        raise InputError.single(file, "is nested too deeply to be an assessment file") from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # An explicit tag on a value that does not fit it, like `!!int twelve`.
+        raise InputError.single(file, f"is not valid YAML: {exc}") from None
     finally:
         loader.dispose()
     if data is None:
@@ -136,12 +211,18 @@ def format_loc(loc: Iterable[str | int]) -> str:
 def _kind(value: object) -> str:
     return {
         dict: "mapping", list: "list", str: "text", int: "number", float: "number", bool: "true/false",
+        type(None): "nothing",
     }.get(type(value), type(value).__name__)
 
 
-def _model_at(loc: Loc) -> type[BaseModel] | None:
-    """The input model found at `loc` inside an Assessment, to list the keys allowed there."""
-    current: Any = Assessment
+def _shown(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _model_at(loc: Loc, root: type[BaseModel] = Assessment) -> type[BaseModel] | None:
+    """The input model found at `loc` inside `root` (an Assessment), to list the keys allowed there."""
+    current: Any = root
     for part in loc:
         current = _unwrap(current)
         if isinstance(part, int):
@@ -180,15 +261,17 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def _plain_message(error: Mapping[str, Any], loc: Loc) -> str:
+def _plain_message(error: Mapping[str, Any], loc: Loc, root: type[BaseModel] = Assessment) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
     if kind == "extra_forbidden":
-        model = _model_at(loc[:-1])
+        model = _model_at(loc[:-1], root)
         allowed = _allowed_keys(model) if model else []
         hint = _suggest(str(loc[-1]), allowed) or (f" (allowed: {', '.join(allowed)})" if allowed else "")
         return f"unknown key '{loc[-1]}'{hint}"
+    if kind == "invalid_key":
+        return f"key {_shown(loc[-1])} must be text"
     if kind == "missing":
         return "is required but missing"
     if kind == "literal_error":
@@ -202,9 +285,9 @@ def _plain_message(error: Mapping[str, Any], loc: Loc) -> str:
             return f"must be {'more than' if 'gt' in ctx else 'at least'} {low} (got {value})"
         return f"must be at most {high} (got {value})"
     if kind in {"int_parsing", "int_type", "int_from_float"}:
-        return f"must be a whole number (got {value!r})"
+        return f"must be a whole number (got {_shown(value)})"
     if kind in {"float_parsing", "float_type"}:
-        return f"must be a number (got {value!r})"
+        return f"must be a number (got {_shown(value)})"
     if kind in {"string_type"}:
         return f"must be text (got {_kind(value)})"
     if kind in {"string_too_short"}:
@@ -212,7 +295,7 @@ def _plain_message(error: Mapping[str, Any], loc: Loc) -> str:
     if kind in {"string_too_long"}:
         return "is too long"
     if kind in {"bool_type", "bool_parsing"}:
-        return f"must be true or false (got {value!r})"
+        return f"must be true or false (got {_shown(value)})"
     if kind in {"list_type"}:
         return f"must be a list (got {_kind(value)})"
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
@@ -224,12 +307,19 @@ def _plain_message(error: Mapping[str, Any], loc: Loc) -> str:
     return error["msg"][0].lower() + error["msg"][1:]
 
 
-def validation_problems(exc: ValidationError, file: str, lines: LineMap) -> list[Problem]:
-    """Turn pydantic's errors into one plain Problem each, with path and line."""
+def validation_problems(
+    exc: ValidationError, file: str, lines: LineMap, root: type[BaseModel] = Assessment
+) -> list[Problem]:
+    """Turn pydantic's errors (validating `root`) into one plain Problem each, with path and line."""
     problems = []
     for error in exc.errors(include_url=False):
         loc: Loc = tuple(error["loc"])
-        problems.append(Problem(file, format_loc(loc), _plain_message(error, loc), _line_for(lines, loc)))
+        if error["type"] == "invalid_key":
+            # The offending key is the last part of loc; the place it sits in is the rest.
+            at = (*loc[:-1], str(loc[-1]))
+            problems.append(Problem(file, format_loc(loc[:-1]), _plain_message(error, loc, root), _line_for(lines, at)))
+            continue
+        problems.append(Problem(file, format_loc(loc), _plain_message(error, loc, root), _line_for(lines, loc)))
     return problems
 
 
@@ -286,7 +376,7 @@ def _cross_check(data: dict[str, Any], file: str, lines: LineMap, question_ids: 
             if pod.strip() not in pod_names:
                 listed = ", ".join(pod_names) or "none"
                 add(("people", i, "pod"), f"no pod named '{pod}'{_suggest(pod, pod_names)} (pods in this file: {listed})")
-        elif pod is None and not is_head and "pod" not in person:
+        elif pod is None and not is_head:
             add(("people", i, "pod"), "is required: every pod member names their pod (only the head of integration may omit it)")
         roles = person.get("roles")
         if not roles and not extended and not is_head:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    field_validator,
+    model_validator,
+)
 
 SCHEMA = "podcheck/1"
 
@@ -26,9 +34,18 @@ Background = Literal[
 Membership = Literal["core", "extended"]
 HelpsAs = Literal["sme", "software-engineering", "qa"]
 
+
+
+def _not_true_false(value: object) -> object:
+    # YAML reads `lead: yes` as true, which pydantic would quietly turn into 1.0.
+    if isinstance(value, bool):
+        raise ValueError(f"must be a number, not {'true' if value else 'false'}")
+    return value
+
+
 Name = Annotated[str, Field(min_length=1, max_length=200)]
-Share = Annotated[float, Field(gt=0, le=1)]
-Count = Annotated[int, Field(ge=0, le=1_000_000)]
+Share = Annotated[float, BeforeValidator(_not_true_false), Field(gt=0, le=1)]
+Count = Annotated[int, BeforeValidator(_not_true_false), Field(ge=0, le=1_000_000)]
 
 
 class Strict(BaseModel):

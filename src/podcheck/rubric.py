@@ -69,7 +69,7 @@ def load_rubric(path: str | Path) -> Rubric:
     try:
         rubric = Rubric.model_validate(merged)
     except ValidationError as exc:
-        raise InputError(validation_problems(exc, str(path), lines)) from None
+        raise InputError(validation_problems(exc, str(path), lines, root=Rubric)) from None
     unknown = set(rubric.dimension_weights) - set(DEFAULT_RUBRIC.dimension_weights)
     if unknown:
         raise InputError.single(str(path), f"unknown dimension '{sorted(unknown)[0]}'", "dimension_weights")
