@@ -1,16 +1,36 @@
-"""Result → text / JSON (and, through templates/, the other formats). Views only transform a Result."""
+"""Result → text / JSON / HTML / Markdown / PDF. Views only transform a Result (and, when given, the roster).
+
+Public functions:
+    render(result, fmt, assessment=..., previous=..., paper=...)  one report as text or bytes
+    render_html / render_markdown / render_pdf                   the same, one format each
+    write_unit_reports(result, assessment, out_dir, formats=...)  write a unit's report files
+Templates live in templates/ (Jinja2, see environment()); html/ holds the per-unit and
+portfolio reports with their shared layout, partials and print stylesheet; md/ the wiki versions.
+"""
 
 from __future__ import annotations
 
 import functools
+import re
 import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
-from .result import SEVERITIES, Result
+from .result import SEVERITIES, Outlook, Result
 
 FORMATS = ("text", "json", "html", "md", "pdf")
+EXTENSIONS = {"text": "txt", "json": "json", "html": "html", "md": "md", "pdf": "pdf"}
+PAPERS = {"a4": "A4", "letter": "letter"}
+HORIZONS = (
+    ("now", "Now", "Open high-severity problems: start on these this quarter."),
+    ("next", "Next", "Medium-severity problems: plan them for the coming quarter or two."),
+    ("later", "Later", "Minor problems, and what to put in place before the next stage."),
+)
 
 
 def templates_dir() -> Path:
@@ -39,8 +59,85 @@ def environment() -> Environment:
         str(text), width=width, initial_indent=" " * indent, subsequent_indent=" " * (indent + hang)
     )
     env.filters["pct"] = lambda share: f"{share:.0%}"
+    env.filters["md"] = md_escape
+    env.filters["mdcell"] = md_cell
+    env.filters["band"] = score_band
+    env.filters["heat"] = heat_style
+    env.filters["signed"] = lambda n: f"{n:+d}" if n else "±0"
+    env.filters["fte"] = lambda total: f"{total:.1f}".rstrip("0").rstrip(".") if total else "0"
+    env.filters["humanise"] = humanise
+    env.filters["plain"] = plain
+    env.filters["evidence"] = shown_evidence
     env.globals["SEVERITIES"] = SEVERITIES
+    env.globals["HORIZONS"] = HORIZONS
     return env
+
+
+# ---------------------------------------------------------------- small helpers the templates use
+
+_MD_BACKSLASH = re.compile(r"([\\`*_\[\]~|#])")
+
+
+def md_escape(value: object) -> Markup:
+    """Text made inert in Markdown: HTML's <, > and & as entities, Markdown's own marks backslashed.
+
+    Returned as Markup so the environment's HTML autoescaping does not escape it twice.
+    """
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Markup(_MD_BACKSLASH.sub(r"\\\1", text))
+
+
+def md_cell(value: object) -> Markup:
+    """md_escape for a table cell: also keeps the cell on one line."""
+    return md_escape(" ".join(str(value).split()))
+
+
+_LABELS = {"mis": "MIS", "sme": "subject-matter expert", "qa": "QA", "ipaas": "iPaaS", "embedded-ipaas": "embedded iPaaS"}
+
+
+def humanise(key: object) -> str:
+    """An id or key as words: 'core_limit' → 'core limit', 'software-engineering' → 'software engineering'."""
+    text = str(key)
+    return _LABELS.get(text, text.replace("_", " ").replace("-", " "))
+
+
+def plain(value: object) -> str:
+    """A value as a reader would write it: lists joined, yes/no for booleans, no trailing .0."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(plain(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {plain(v)}" for k, v in value.items())
+    return str(value)
+
+
+def shown_evidence(finding: Any) -> list[tuple[str, str]]:
+    """A finding's evidence as (key, text), leaving out blanks and text the message already quotes."""
+    said = f"{finding.message} {finding.recommendation}"
+    out = []
+    for key, value in sorted(finding.evidence.items()):
+        text = plain(value).strip()
+        if not text or (len(text) > 3 and text.strip("() ") in said):
+            continue
+        out.append((key, text))
+    return out
+
+
+def score_band(score: int | None) -> str:
+    """A CSS class for a 0..100 score: good, fair, weak, poor (or na when not assessed)."""
+    if score is None:
+        return "na"
+    return "good" if score >= 85 else "fair" if score >= 70 else "weak" if score >= 50 else "poor"
+
+
+def heat_style(share: float) -> Markup:
+    """Inline style for a heat-table cell: darker the larger the share of time."""
+    alpha = 0.1 + 0.75 * max(0.0, min(share, 1.0))
+    ink = "#fff" if alpha > 0.5 else "#14263d"
+    return Markup(f"background-color: rgba(31, 58, 95, {alpha:.2f}); color: {ink};")
 
 
 def render_text(result: Result) -> str:
@@ -58,6 +155,126 @@ def _bar(score: int, width: int = 20) -> str:
     return "█" * filled + "·" * (width - filled)
 
 
+# ---------------------------------------------------------------- what the report templates are given
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One person in a pod's people × roles matrix."""
+
+    name: str
+    shares: dict[str, float]
+    core: bool
+    background: str | None
+    reports_to: str | None
+    helps_as: str | None
+    owns_deliverables: bool | None
+
+    @property
+    def dual(self) -> str | None:
+        """'all three', 'analyst + technologist' (the pairing P9 warns about), another pair, or None."""
+        held = [r for r in ("lead", "technologist", "analyst") if r in self.shares]
+        if len(held) == 3:
+            return "all three roles"
+        if len(held) == 2:
+            return " + ".join(sorted(held))
+        return None
+
+    @property
+    def warned(self) -> bool:
+        """True for the dual roles the playbook advises against (analyst with technologist, or all three)."""
+        return "analyst" in self.shares and "technologist" in self.shares
+
+    @property
+    def total(self) -> float:
+        """This person's total share of time across roles."""
+        return round(sum(self.shares.values()), 4)
+
+
+def _pod_members(assessment: Any, pod: str) -> list[MemberRow]:
+    rows = [
+        MemberRow(p.name, dict(p.roles.shares()), p.is_core, p.background, p.reports_to, p.helps_as,
+                  p.owns_deliverables)
+        for p in assessment.people if p.pod == pod
+    ]
+    return sorted(rows, key=lambda m: (not m.core, m.name))
+
+
+def _projection(outlook: Outlook | None, quarters: int = 8) -> list[int]:
+    """Open requests at the end of each of the next quarters, if the pace holds (never below 0)."""
+    if outlook is None or outlook.open is None:
+        return []
+    return [max(0, outlook.open + q * outlook.net_per_quarter) for q in range(quarters + 1)]
+
+
+def _unit_context(result: Result, assessment: Any | None, previous: Result | None, paper: str) -> dict[str, Any]:
+    from .assess import stages
+    from .compare import compare
+    from .principles import PRINCIPLES
+    from .questions import questions
+
+    if paper not in PAPERS:
+        raise ValueError(f"paper must be one of {', '.join(PAPERS)}, not {paper!r}")
+    members = {p.name: _pod_members(assessment, p.name) for p in result.pods} if assessment is not None else {}
+    horizons = {h: [r for r in result.recommendations if r.horizon == h] for h, _, _ in HORIZONS}
+    return {
+        "r": result,
+        "a": assessment,
+        "version": result.podcheck_version,
+        "changes": compare(previous, result) if previous is not None else None,
+        "paper": paper,
+        "page_size": PAPERS[paper],
+        "ladder": stages(),
+        "principles": PRINCIPLES,
+        "questions": {q.id: q for q in questions()},
+        "members": members,
+        "by_severity": {s: [f for f in result.findings if f.severity == s] for s in SEVERITIES},
+        "top": result.recommendations[:3],
+        "horizons": horizons,
+        "projection": _projection(result.outlook),
+        "head": getattr(assessment, "head_of_integration", None),
+    }
+
+
+def render_html(result: Result, *, assessment: Any | None = None, previous: Result | None = None,
+                paper: str = "a4") -> str:
+    """The per-unit report as one self-contained HTML page (inline CSS and SVG, no scripts)."""
+    ctx = _unit_context(result, assessment, previous, paper)
+    return environment().get_template("html/unit.html.j2").render(**ctx)
+
+
+def render_markdown(result: Result, *, assessment: Any | None = None, previous: Result | None = None) -> str:
+    """The per-unit report as Markdown for a wiki; every name is escaped for Markdown and HTML."""
+    ctx = _unit_context(result, assessment, previous, "a4")
+    return environment().get_template("md/unit.md.j2").render(**ctx, bar=_bar)
+
+
+def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    # Reports are self-contained; a PDF must never read local files or reach the network.
+    if url.startswith("data:"):
+        from weasyprint.urls import default_url_fetcher
+
+        return default_url_fetcher(url, *args, **kwargs)
+    raise ValueError(f"podcheck reports do not load external resources ({url[:60]})")
+
+
+def html_to_pdf(html: str) -> bytes:
+    """PDF bytes from one of podcheck's HTML reports, laid out by WeasyPrint for print."""
+    import logging
+
+    from weasyprint import HTML
+
+    # WeasyPrint logs every refused fetch and unsupported CSS property; keep the CLI quiet.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    return HTML(string=html, url_fetcher=_refuse_fetch, base_url=None).write_pdf()
+
+
+def render_pdf(result: Result, *, assessment: Any | None = None, previous: Result | None = None,
+               paper: str = "a4") -> bytes:
+    """The per-unit report as a PDF handout (A4 or letter), with page numbers and a title block."""
+    return html_to_pdf(render_html(result, assessment=assessment, previous=previous, paper=paper))
+
+
 def render(
     result: Result,
     fmt: str,
@@ -66,9 +283,58 @@ def render(
     previous: Result | None = None,
     paper: str = "a4",
 ) -> str | bytes:
-    """Render a result in one of FORMATS; pdf gives bytes, the others text."""
+    """Render a result in one of FORMATS; pdf gives bytes, the others text.
+
+    `assessment` (the model the result came from) adds the people × roles matrix and the
+    inputs appendix; `previous` (an earlier Result of the unit) opens the report with what
+    changed; `paper` is "a4" or "letter" and applies to pdf (and to printing the html).
+    """
     if fmt == "text":
         return render_text(result)
     if fmt == "json":
         return render_json(result)
-    raise NotImplementedError(f"format {fmt} is not available yet")
+    if fmt == "html":
+        return render_html(result, assessment=assessment, previous=previous, paper=paper)
+    if fmt == "md":
+        return render_markdown(result, assessment=assessment, previous=previous)
+    if fmt == "pdf":
+        return render_pdf(result, assessment=assessment, previous=previous, paper=paper)
+    raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+
+
+def write_unit_reports(
+    result: Result,
+    assessment: object | None,
+    out_dir: str | Path,
+    formats: Iterable[str] = ("html", "pdf"),
+    previous: Result | None = None,
+    *,
+    paper: str = "a4",
+    stem: str | None = None,
+) -> dict[str, Path]:
+    """Write one unit's reports into out_dir, atomically; returns {format: path}.
+
+    Files are named `<stem>.<ext>` (html, pdf, md, txt for text, json), where stem
+    defaults to files.safe_name(result.unit), so a unit name can never lead outside
+    out_dir. The HTML is rendered once and reused for the PDF. `assessment` may be None
+    (for a result read back from JSON): the report then leaves out the roster sections.
+    """
+    from .files import safe_name, write_atomic
+
+    wanted = list(dict.fromkeys(formats))
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
+    base = safe_name(stem if stem is not None else result.unit)
+    out = Path(out_dir)
+    written: dict[str, Path] = {}
+    html: str | None = None
+    for fmt in wanted:
+        if fmt in ("html", "pdf"):
+            if html is None:
+                html = render_html(result, assessment=assessment, previous=previous, paper=paper)
+            data: str | bytes = html if fmt == "html" else html_to_pdf(html)
+        else:
+            data = render(result, fmt, assessment=assessment, previous=previous, paper=paper)
+        written[fmt] = write_atomic(out / f"{base}.{EXTENSIONS[fmt]}", data)
+    return written

@@ -1,0 +1,181 @@
+"""Since last time: what changed between two assessments of the same unit.
+
+The diff lives here so that every view (HTML, Markdown, PDF) only displays it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import ValidationError
+
+from .errors import InputError, Problem
+from .result import SEVERITIES, Finding, Result, Stage
+from .rubric import Rubric
+
+Direction = Literal["up", "down", "same"]
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """One score before and after; None where that side did not assess it."""
+
+    id: str
+    name: str
+    before: int | None
+    after: int | None
+
+    @property
+    def delta(self) -> int | None:
+        """after − before, or None when either side is not assessed."""
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+    @property
+    def direction(self) -> Direction:
+        """Whether the score went up, down or stayed (a newly assessed score counts as 'same')."""
+        d = self.delta
+        return "same" if not d else "up" if d > 0 else "down"
+
+
+@dataclass(frozen=True)
+class SeverityChange:
+    """A finding still open whose severity moved."""
+
+    finding: Finding
+    before: str
+
+    @property
+    def direction(self) -> Direction:
+        """'up' when the finding became more severe."""
+        return "up" if SEVERITIES.index(self.finding.severity) < SEVERITIES.index(self.before) else "down"
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Everything that moved between a previous result and the current one."""
+
+    previous_unit: str
+    previous_assessed_on: str
+    current_assessed_on: str
+    stage_before: Stage
+    stage_after: Stage
+    score: ScoreChange
+    dimensions: list[ScoreChange]
+    resolved: list[Finding] = field(default_factory=list)
+    new: list[Finding] = field(default_factory=list)
+    still_open: list[Finding] = field(default_factory=list)
+    severity_changed: list[SeverityChange] = field(default_factory=list)
+    same_unit: bool = True
+
+    @property
+    def stage_direction(self) -> Direction:
+        """Up or down the scaling ladder, or the same stage."""
+        diff = self.stage_after.level - self.stage_before.level
+        return "same" if diff == 0 else "up" if diff > 0 else "down"
+
+    @property
+    def changed_dimensions(self) -> list[ScoreChange]:
+        """Dimensions whose score moved, or that became (or stopped being) assessed."""
+        return [d for d in self.dimensions if d.before != d.after]
+
+    @property
+    def nothing_changed(self) -> bool:
+        """True when stage, scores and findings are all as they were."""
+        return (self.stage_direction == "same" and self.score.before == self.score.after
+                and not self.changed_dimensions and not self.resolved and not self.new
+                and not self.severity_changed)
+
+
+def _identity(f: Finding) -> tuple:
+    return (f.id, f.pod, tuple(sorted(f.people)))
+
+
+def _match(before: list[Finding], after: list[Finding]) -> tuple[list[tuple[Finding, Finding]], list[Finding], list[Finding]]:
+    """Pair findings that are the same problem: exactly first, then by rule and pod.
+
+    The second pass keeps a finding "still open" when only the people named changed
+    (a new lead inherits the same overload), rather than calling it resolved and new.
+    """
+    left, right = list(before), list(after)
+    pairs: list[tuple[Finding, Finding]] = []
+    for key in (_identity, lambda f: (f.id, f.pod)):
+        for old in list(left):
+            twin = next((new for new in right if key(new) == key(old)), None)
+            if twin is not None:
+                pairs.append((old, twin))
+                left.remove(old)
+                right.remove(twin)
+    return pairs, left, right
+
+
+def compare(previous: Result, current: Result) -> Changes:
+    """What changed from `previous` to `current`: stage, scores, findings resolved and new."""
+    names = {d.id: d.name for d in [*previous.dimensions, *previous.not_assessed]}
+    names.update({d.id: d.name for d in [*current.dimensions, *current.not_assessed]})
+    before = {d.id: d.score for d in previous.dimensions}
+    after = {d.id: d.score for d in current.dimensions}
+    order = [d.id for d in [*current.dimensions, *current.not_assessed]]
+    order += [i for i in names if i not in order]
+    dimensions = [ScoreChange(i, names[i], before.get(i), after.get(i)) for i in order]
+    pairs, resolved, new = _match(previous.findings, current.findings)
+    return Changes(
+        previous_unit=previous.unit,
+        previous_assessed_on=previous.assessed_on,
+        current_assessed_on=current.assessed_on,
+        stage_before=previous.stage,
+        stage_after=current.stage,
+        score=ScoreChange("score", "Overall score", previous.score, current.score),
+        dimensions=dimensions,
+        resolved=resolved,
+        new=new,
+        still_open=[now for _, now in pairs],
+        severity_changed=[SeverityChange(now, old.severity) for old, now in pairs if old.severity != now.severity],
+        same_unit=previous.unit == current.unit,
+    )
+
+
+def _looks_like_json(path: Path) -> bool:
+    if path.suffix.lower() == ".json":
+        return True
+    with path.open("rb") as handle:
+        return handle.read(64).lstrip().startswith(b"{")
+
+
+def load_result_json(path: str | Path) -> Result:
+    """Read a result JSON file (what `podcheck assess --format json` writes); InputError if it is not one."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError.single(str(path), f"cannot read it ({exc.__class__.__name__}: {exc})") from None
+    try:
+        return Result.from_json(text)
+    except ValidationError as exc:
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            try:
+                json.loads(text)
+            except json.JSONDecodeError as bad:
+                raise InputError.single(str(path), f"not valid JSON: {bad.msg}", line=bad.lineno) from None
+        problems = [
+            Problem(str(path), ".".join(str(p) for p in e["loc"]), f"{e['msg']} (not a podcheck result file?)")
+            for e in exc.errors()[:5]
+        ]
+        raise InputError(problems) from None
+
+
+def load_previous(path: str | Path, rubric: Rubric | None = None) -> Result:
+    """The earlier result of a unit, from a result JSON file or an assessment file (assessed with `rubric`)."""
+    from .assess import assess
+    from .load import load_assessment
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError.single(str(path), "no such file (--previous wants a result JSON or an assessment YAML)")
+    if _looks_like_json(path):
+        return load_result_json(path)
+    return assess(load_assessment(path), rubric)
