@@ -139,7 +139,8 @@ def compare(previous: Result, current: Result) -> Changes:
     )
 
 
-def _looks_like_json(path: Path) -> bool:
+def looks_like_result_json(path: Path) -> bool:
+    """True for a .json file, or any file whose first bytes open a JSON object."""
     if path.suffix.lower() == ".json":
         return True
     with path.open("rb") as handle:
@@ -176,6 +177,6 @@ def load_previous(path: str | Path, rubric: Rubric | None = None) -> Result:
     path = Path(path)
     if not path.is_file():
         raise InputError.single(str(path), "no such file (--previous wants a result JSON or an assessment YAML)")
-    if _looks_like_json(path):
+    if looks_like_result_json(path):
         return load_result_json(path)
     return assess(load_assessment(path), rubric)

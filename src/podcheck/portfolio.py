@@ -1,0 +1,371 @@
+"""The portfolio across units: one HTML overview, plus CSV and JSON for spreadsheets and BI tools.
+
+Public functions:
+    write_portfolio(entries, out_dir, failures=())  write portfolio.html/.csv/.json (and findings CSV)
+    portfolio_command(args)                         `podcheck portfolio RESULT... --out DIR`
+An entry is a PortfolioEntry: a Result plus links (relative to out_dir) to that unit's reports.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import posixpath
+import re
+import statistics
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from . import __version__
+from .dimensions import DIMENSIONS
+from .errors import InputError, Problem
+from .result import SEVERITIES, Result
+
+PORTFOLIO_SCHEMA = "podcheck-portfolio/1"
+REPORT_FORMATS = ("html", "pdf", "md", "json")
+
+
+@dataclass(frozen=True)
+class PortfolioEntry:
+    """One unit in the portfolio: its result and links to its reports.
+
+    `links` maps a format ("html", "pdf", "md", "json") to a path relative to the
+    portfolio's folder, e.g. {"html": "payments/payments.html"}. Links must stay inside
+    that folder: absolute paths, URLs and ".." are refused (ValueError).
+    """
+
+    result: Result
+    links: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A unit that could not be assessed: its name (or file name) and the reason, in a reader's words."""
+
+    unit: str
+    reason: str
+    source: str | None = None
+
+
+def _as_failure(item: object) -> Failure:
+    """Accept a Failure, a (unit, reason[, source]) tuple, a mapping, or any object with such attributes."""
+    if isinstance(item, Failure):
+        return item
+    if isinstance(item, tuple | list):
+        return Failure(str(item[0]), str(item[1]), str(item[2]) if len(item) > 2 and item[2] is not None else None)
+
+    def pick(*names: str) -> Any:
+        for name in names:
+            value = item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
+            if value is not None:
+                return value
+        return None
+
+    unit, reason = pick("unit", "name"), pick("reason", "error", "message")
+    if unit is None or reason is None:
+        raise TypeError(f"a failure needs a unit (or name) and a reason (or error): {item!r}")
+    source = pick("source", "file", "path")
+    return Failure(str(unit), str(reason), str(source) if source is not None else None)
+
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def safe_link(href: str) -> str:
+    """A report link checked to stay inside the portfolio folder, percent-encoded for an href.
+
+    Refuses (ValueError) absolute paths, URLs of any scheme, backslashes and '..' segments.
+    """
+    text = str(href)
+    if (not text or text.startswith(("/", "~")) or "\\" in text or _SCHEME.match(text)
+            or any(ord(c) < 32 for c in text)):
+        raise ValueError(f"report link {text!r} must be a relative path inside the portfolio folder")
+    parts = text.split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        raise ValueError(f"report link {text!r} must not contain '..', '.' or empty segments")
+    normal = posixpath.normpath(text)
+    if normal.startswith(".."):
+        raise ValueError(f"report link {text!r} leads outside the portfolio folder")
+    return quote(normal, safe="/-_.~")
+
+
+# ---------------------------------------------------------------- the portfolio's data, once, for every output
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One assessed unit as the portfolio shows it."""
+
+    result: Result
+    links: dict[str, str]
+
+    @property
+    def dimension_scores(self) -> dict[str, int | None]:
+        """Score per dimension id; None where the unit was not assessed on it."""
+        scores: dict[str, int | None] = {d.id: None for d in self.result.not_assessed}
+        scores.update({d.id: d.score for d in self.result.dimensions})
+        return scores
+
+
+@dataclass(frozen=True)
+class CommonFinding:
+    """A finding id and the units that have it."""
+
+    id: str
+    title: str
+    severity: str
+    principles: list[str]
+    units: list[str]
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """Everything the portfolio outputs show, computed once."""
+
+    rows: list[UnitRow]
+    failures: list[Failure]
+    dimensions: list[tuple[str, str]]
+    common: list[CommonFinding]
+
+    @property
+    def organizations(self) -> list[str]:
+        """The organisations the units belong to, in first-seen order."""
+        return list(dict.fromkeys(r.result.organization for r in self.rows))
+
+    @property
+    def stage_counts(self) -> dict[str, int]:
+        """Units per stage id."""
+        counts: dict[str, int] = {}
+        for r in self.rows:
+            counts[r.result.stage.id] = counts.get(r.result.stage.id, 0) + 1
+        return counts
+
+    @property
+    def median_score(self) -> float | None:
+        """The middle overall score, or None without units."""
+        return statistics.median(r.result.score for r in self.rows) if self.rows else None
+
+    @property
+    def units_with_high(self) -> int:
+        """How many units have at least one high-severity finding."""
+        return sum(1 for r in self.rows if r.result.count("high"))
+
+    @property
+    def dates(self) -> tuple[str, str] | None:
+        """The earliest and latest assessment dates."""
+        days = sorted(r.result.assessed_on for r in self.rows)
+        return (days[0], days[-1]) if days else None
+
+
+def build_portfolio(entries: Iterable[PortfolioEntry | Result], failures: Iterable[object] = ()) -> Portfolio:
+    """Gather units, dimension columns and the most common findings; links are checked here."""
+    rows = []
+    for entry in entries:
+        if isinstance(entry, Result):
+            entry = PortfolioEntry(entry)
+        unknown = [k for k in entry.links if k not in REPORT_FORMATS]
+        if unknown:
+            raise ValueError(f"unknown report format {unknown[0]!r} in links of unit {entry.result.unit!r}")
+        links = {fmt: safe_link(entry.links[fmt]) for fmt in REPORT_FORMATS if entry.links.get(fmt)}
+        rows.append(UnitRow(entry.result, links))
+    rows.sort(key=lambda r: (r.result.organization.casefold(), r.result.unit.casefold(), r.result.assessed_on))
+    seen_dims = {d.id: d.name for r in rows for d in [*r.result.dimensions, *r.result.not_assessed]}
+    dims = [(i, DIMENSIONS[i].name) for i in DIMENSIONS if i in seen_dims]
+    dims += [(i, n) for i, n in seen_dims.items() if i not in DIMENSIONS]
+    by_id: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        for f in r.result.findings:
+            item = by_id.setdefault(f.id, {"title": f.title, "severity": f.severity, "principles": f.principles,
+                                           "units": []})
+            if SEVERITIES.index(f.severity) < SEVERITIES.index(item["severity"]):
+                item["severity"] = f.severity
+            if r.result.unit not in item["units"]:
+                item["units"].append(r.result.unit)
+    common = [CommonFinding(i, v["title"], v["severity"], v["principles"], v["units"]) for i, v in by_id.items()]
+    common.sort(key=lambda c: (-len(c.units), SEVERITIES.index(c.severity), c.id))
+    return Portfolio(rows, [_as_failure(f) for f in failures], dims, common)
+
+
+def neutralise(cell: object) -> object:
+    """A CSV cell that a spreadsheet will not run as a formula: text starting with = + - @ (or tab/CR) gets a leading '."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cell
+    return cell
+
+
+def _csv(rows: list[list[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([neutralise("" if c is None else c) for c in row])
+    # The byte-order mark makes Excel read the file as UTF-8 (names like Wójcik stay intact).
+    return "\ufeff" + buffer.getvalue()
+
+
+def portfolio_csv(p: Portfolio) -> str:
+    """One row per unit (failed units included, with their reason), for a spreadsheet."""
+    header = ["organization", "unit", "assessed_on", "status", "stage_level", "stage", "score",
+              "high_findings", "medium_findings", "low_findings",
+              *[f"score_{i}" for i, _ in p.dimensions], "reason", *[f"report_{f}" for f in REPORT_FORMATS]]
+    out: list[list[object]] = [header]
+    for row in p.rows:
+        r, scores = row.result, row.dimension_scores
+        out.append([r.organization, r.unit, r.assessed_on, "assessed", r.stage.level, r.stage.id, r.score,
+                    r.count("high"), r.count("medium"), r.count("low"), *[scores.get(i) for i, _ in p.dimensions],
+                    "", *[row.links.get(f, "") for f in REPORT_FORMATS]])
+    for f in p.failures:
+        out.append(["", f.unit, "", "failed", "", "", "", "", "", "", *["" for _ in p.dimensions], f.reason,
+                    *["" for _ in REPORT_FORMATS]])
+    return _csv(out)
+
+
+def findings_csv(p: Portfolio) -> str:
+    """One row per finding per unit, for pivoting in a spreadsheet or BI tool."""
+    out: list[list[object]] = [["organization", "unit", "finding", "severity", "pod", "people", "principles",
+                                "title", "message", "recommendation"]]
+    for row in p.rows:
+        r = row.result
+        for f in r.findings:
+            out.append([r.organization, r.unit, f.id, f.severity, f.pod or "", "; ".join(f.people),
+                        " ".join(f.principles), f.title, f.message, f.recommendation])
+    return _csv(out)
+
+
+def portfolio_json(p: Portfolio) -> str:
+    """The portfolio as JSON: units, most common findings and failures.
+
+    Values are kept exactly as given (JSON is data, not a sheet: a BI tool imports it as
+    text); the formula neutralising applies to the CSV files, where it matters.
+    """
+    data = {
+        "schema": PORTFOLIO_SCHEMA,
+        "podcheck_version": __version__,
+        "units": [
+            {
+                "organization": row.result.organization,
+                "unit": row.result.unit,
+                "assessed_on": row.result.assessed_on,
+                "stage": {"level": row.result.stage.level, "id": row.result.stage.id, "name": row.result.stage.name},
+                "score": row.result.score,
+                "dimensions": {i: row.dimension_scores.get(i) for i, _ in p.dimensions},
+                "findings": {s: row.result.count(s) for s in SEVERITIES},
+                "finding_ids": sorted({f.id for f in row.result.findings}),
+                "reports": row.links,
+            }
+            for row in p.rows
+        ],
+        "common_findings": [
+            {"id": c.id, "title": c.title, "severity": c.severity, "principles": c.principles, "units": c.units}
+            for c in p.common
+        ],
+        "failures": [{"unit": f.unit, "reason": f.reason, "source": f.source} for f in p.failures],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def portfolio_html(p: Portfolio, *, paper: str = "a4") -> str:
+    """The portfolio report: units × stage, score and dimensions as a heat table, common findings, failures."""
+    from .assess import stages
+    from .render import PAPERS, environment
+
+    return environment().get_template("html/portfolio.html.j2").render(
+        p=p, ladder=stages(), version=__version__, page_size=PAPERS[paper],
+    )
+
+
+def write_portfolio(
+    entries: Iterable[PortfolioEntry | Result],
+    out_dir: str | Path,
+    failures: Iterable[object] = (),
+    *,
+    paper: str = "a4",
+) -> dict[str, Path]:
+    """Write portfolio.html, portfolio.csv, portfolio.json and portfolio-findings.csv into out_dir.
+
+    `entries`: PortfolioEntry (a Result plus links to its reports, relative to out_dir)
+    or bare Results (no links). `failures`: units that could not be assessed, each a
+    Failure, a (unit, reason[, source]) tuple, or a mapping/object with unit (or name),
+    reason (or error) and optionally source (or file); they are listed with their reason.
+    Returns {"html"|"csv"|"json"|"findings_csv": path}. Every file is written atomically.
+    Raises ValueError for a link that would lead outside out_dir.
+    """
+    from .files import write_atomic
+
+    p = build_portfolio(entries, failures)
+    out = Path(out_dir)
+    return {
+        "html": write_atomic(out / "portfolio.html", portfolio_html(p, paper=paper)),
+        "csv": write_atomic(out / "portfolio.csv", portfolio_csv(p)),
+        "json": write_atomic(out / "portfolio.json", portfolio_json(p)),
+        "findings_csv": write_atomic(out / "portfolio-findings.csv", findings_csv(p)),
+    }
+
+
+# ---------------------------------------------------------------- `podcheck portfolio`
+
+
+def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
+    """Files as given; folders expand to the result JSON and assessment YAML files inside them (sorted)."""
+    found: list[Path] = []
+    missing: list[Problem] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            inside = sorted(f for f in path.iterdir() if f.is_file() and f.suffix.lower() in (".json", ".yaml", ".yml")
+                            and not f.name.startswith(("portfolio", ".")))
+            if not inside:
+                missing.append(Problem(str(path), "", "folder holds no result JSON or assessment YAML files"))
+            found += inside
+        elif path.is_file():
+            found.append(path)
+        else:
+            missing.append(Problem(str(path), "", "no such file or folder"))
+    if missing:
+        raise InputError(missing)
+    return list(dict.fromkeys(found))
+
+
+def _load_unit(path: Path, rubric: Any) -> tuple[Result, Any]:
+    from .assess import assess
+    from .compare import load_result_json, looks_like_result_json
+    from .load import load_assessment
+
+    if looks_like_result_json(path):
+        return load_result_json(path), None
+    assessment = load_assessment(path)
+    return assess(assessment, rubric), assessment
+
+
+def portfolio_command(args: Any) -> int:
+    """`podcheck portfolio RESULT... --out DIR`: per-unit HTML reports and the portfolio; 1 if some inputs failed."""
+    from .files import unique_names
+    from .render import write_unit_reports
+    from .rubric import load_rubric
+
+    rubric = load_rubric(args.rubric) if getattr(args, "rubric", None) else None
+    paths = expand_inputs(args.inputs)
+    out = Path(args.out)
+    loaded: list[tuple[Result, Any]] = []
+    failures: list[Failure] = []
+    for path in paths:
+        try:
+            loaded.append(_load_unit(path, rubric))
+        except InputError as exc:
+            for problem in exc.problems:
+                print(f"podcheck: {problem}", file=sys.stderr)
+            failures.append(Failure(path.name, str(exc.problems[0]) + (
+                f" (and {len(exc.problems) - 1} more problems)" if len(exc.problems) > 1 else ""), str(path)))
+    entries = []
+    for (result, assessment), name in zip(loaded, unique_names([r.unit for r, _ in loaded]), strict=True):
+        written = write_unit_reports(result, assessment, out / name, formats=("html",), stem=name)
+        entries.append(PortfolioEntry(result, {fmt: f"{name}/{path.name}" for fmt, path in written.items()}))
+    files = write_portfolio(entries, out, failures)
+    print(f"wrote {files['html']} ({len(entries)} unit{'s' if len(entries) != 1 else ''}"
+          f"{f', {len(failures)} failed' if failures else ''}), {files['csv'].name}, {files['json'].name}",
+          file=sys.stderr)
+    return 1 if failures else 0
