@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+import podcheck
+
 GOOD = """\
 schema: podcheck/1
 organization: Acme Corp
@@ -100,6 +102,8 @@ CASES = [
     Case("answer-out-of-range", GOOD + "answers: {overlap-technology: 7}\n",
          (("answers.overlap-technology.score", "must be at most 5"),)),
     Case("number-as-key", GOOD + "1: one\n", (("", "key 1 must be text"),)),
+    Case("custom-tag", edit("background: mis}", "background: !expert mis}"),
+         (("people[1].background", "uses the YAML tag !expert, which podcheck refuses to load"),)),
     Case("alias-loop", GOOD + "notes: &loop [*loop]\n", (("notes[0]", "refers to itself"),)),
     Case("alias-bomb", GOOD + "".join(
         f"b{i}: &b{i} [{', '.join([f'*b{i - 1}'] * 10) if i else 'x, x, x, x, x, x, x, x, x, x'}]\n" for i in range(9)),
@@ -179,6 +183,19 @@ def test_bad_rubric_names_file_and_key(tmp_path: Path, run_cli) -> None:
         ("pod_max_cor", "unknown key 'pod_max_cor'; did you mean 'pod_max_core'?"),
         ("pod_max_with_extended", "must be a whole number (got 'lots')"),
     ))
+
+
+def test_anchors_and_merge_keys_are_plain_yaml(tmp_path: Path, run_cli) -> None:
+    # Refusing tags and alias loops must not refuse ordinary YAML reuse: `<<: *base` overrides.
+    path = tmp_path / "payments.yaml"
+    path.write_text(edit(
+        "  - {name: Bo Chen, pod: CRM, roles: {technologist: 1.0}, background: mis}\n",
+        "  - &crm {name: Bo Chen, pod: CRM, roles: {technologist: 1.0}, background: mis}\n"
+        "  - {<<: *crm, name: Di Ng, roles: {technologist: 0.5}}\n"))
+    run = run_cli("assess", path, "--format", "json")
+    assert run.code == 0, run.err
+    pods = podcheck.Result.from_json(run.out).pods
+    assert (pods[0].core, pods[0].role_shares["technologist"]) == (4, 1.5)
 
 
 def test_good_file_passes(tmp_path: Path, run_cli) -> None:

@@ -23,28 +23,22 @@ LineMap = dict[Loc, int]
 # ---------------------------------------------------------------- YAML, safely, with line numbers
 
 
-class _DuplicateKey(yaml.MarkedYAMLError):
-    pass
-
-
 class _SafeLineLoader(yaml.SafeLoader):
-    """PyYAML's safe loader (no Python objects, ever) that also refuses duplicate keys."""
+    """PyYAML's safe loader (no Python objects, ever); duplicate keys are caught by _tree_problems."""
 
 
 def _construct_mapping(loader: _SafeLineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    # Keys written twice were reported before construction; here only merged keys (`<<: *base`)
+    # can repeat, and for those the key written in the mapping itself wins, as YAML intends.
     loader.flatten_mapping(node)
-    seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
         try:
-            duplicate = key in seen
+            hash(key)
         except TypeError:
             raise yaml.constructor.ConstructorError(
                 None, None, "a key must be plain text", key_node.start_mark
             ) from None
-        if duplicate:
-            raise _DuplicateKey(None, None, f"key '{key}' appears twice", key_node.start_mark)
-        seen.add(key)
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
 
@@ -76,7 +70,7 @@ def _short_tag(tag: str) -> str:
 def _tree_problems(root: yaml.Node, file: str) -> list[Problem]:
     """Check the parsed tree before building any value: tags, duplicate keys, aliases that loop or explode."""
     problems: list[Problem] = []
-    known_tags = _SafeLineLoader.yaml_constructors
+    known_tags = {*_SafeLineLoader.yaml_constructors, "tag:yaml.org,2002:merge"}  # `<<: *base` is plain YAML
     count = 0
 
     def add(loc: Loc, node: yaml.Node, message: str) -> None:
@@ -137,8 +131,6 @@ def _yaml_problem(file: str, exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None)
     line = mark.line + 1 if mark is not None else None
     problem = getattr(exc, "problem", None) or str(exc)
-    if isinstance(exc, _DuplicateKey):
-        return Problem(file, "", problem, line)
     if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
         tag = problem.split("tag", 1)[1].strip().strip("'")
         return Problem(file, "", f"uses the YAML tag {tag}, which podcheck refuses to load (plain YAML only)", line)
