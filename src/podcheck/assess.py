@@ -27,6 +27,7 @@ from .result import (
 )
 from .rubric import DEFAULT_RUBRIC, Rubric
 from .rules import Hit, RuleMeta, registry
+from .text import human_list
 from .view import TeamView, team_view
 
 HORIZON = {"high": "now", "medium": "next", "low": "later"}
@@ -37,14 +38,6 @@ def stages() -> tuple[dict[str, Any], ...]:
     """The scaling ladder from stages.yaml, level 0 to 4."""
     data = yaml.safe_load(files("podcheck").joinpath("stages.yaml").read_text(encoding="utf-8"))
     return tuple(sorted(data, key=lambda s: s["level"]))
-
-
-def human_list(names: list[str] | tuple[str, ...]) -> str:
-    """['A', 'B', 'C'] → 'A, B and C'."""
-    names = list(names)
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def stage_level(team: TeamView, rubric: Rubric) -> int:

@@ -14,8 +14,9 @@ def _untrained_engineers(pod: PodView) -> bool:
     return bool(techs) and all(p.background == ENGINEERING and p.integration_training is not True for p in techs)
 
 
-def _business_analysts(pod: PodView) -> list[str]:
-    return [p.name for p in pod.holders("analyst") if p.background is not None and p.background != ENGINEERING]
+def _analysts_not_engineers(pod: PodView) -> list[str]:
+    # An analyst whose background is not given is unknown, not assumed to be an engineer.
+    return [p.name for p in pod.holders("analyst") if p.background != ENGINEERING]
 
 
 @rule("developer-trap", "developer-trap.untrained-technologists")
@@ -26,7 +27,7 @@ def developer_trap(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
             continue
         techs = tuple(p.name for p in pod.holders("technologist"))
         values = {"technologists": len(techs)}
-        if _business_analysts(pod):
+        if _analysts_not_engineers(pod):
             yield Hit("developer-trap.untrained-technologists", pod.name, techs, values)
         else:
             yield Hit("developer-trap", pod.name, techs, values)

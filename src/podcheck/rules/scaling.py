@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 
 from ..rubric import Rubric
+from ..text import human_list
 from ..view import TeamView
 from . import Hit, rule
 
@@ -31,10 +32,12 @@ def reporting_lines(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
             continue
         problems = []
         if off_leads:
-            problems.append(f"lead {', '.join(p.name for p in off_leads)} reports to "
+            problems.append(f"lead {human_list([p.name for p in off_leads])} "
+                            f"{'reports' if len(off_leads) == 1 else 'report'} to "
                             f"{', '.join(sorted({str(p.reports_to) for p in off_leads}))} rather than the head of integration")
         if managed:
-            problems.append(f"{', '.join(p.name for p in managed)} reports to their own pod lead, "
+            verb = "reports" if len(managed) == 1 else "report"
+            problems.append(f"{human_list([p.name for p in managed])} {verb} to their own pod lead, "
                             "who should enable them rather than manage their pay and careers")
         yield Hit("scaling.reporting-lines", pod.name, tuple(p.name for p in off_leads + managed),
                   {"problems": "; ".join(problems), "head": head.name if head else "a head of integration"})
