@@ -18,6 +18,7 @@ from typing import Any
 import ipywidgets as w
 
 from . import workshop_state as ws
+from .assess import stages
 from .errors import InputError
 from .model import ROLES
 from .questions import questions
@@ -151,9 +152,8 @@ def stage_html(result: Result | None, stale: int = 0) -> str:
     """The stage, prominent, on the scaling ladder, with the score beside it."""
     if result is None:
         return "<div class='podcheck-stage-banner'><div class='pc-stage-name'>Not assessed yet</div></div>"
-    ladder = ["Ad hoc", "Minimum viable", "Single pod", "Multi-pod", "Program"]
-    steps = "".join(f"<span class='{'pc-here' if i == result.stage.level else ''}'>{i} {_esc(name)}</span>"
-                    for i, name in enumerate(ladder))
+    steps = "".join(f"<span class='{'pc-here' if s['level'] == result.stage.level else ''}'>{s['level']} {_esc(s['name'])}</span>"
+                    for s in stages())
     nxt = ""
     if result.stage.next is not None:
         nxt = (f"<div class='pc-small' style='color:#dde'>Next: {_esc(result.stage.next.name)}. "
@@ -164,7 +164,7 @@ def stage_html(result: Result | None, stale: int = 0) -> str:
     return (f"{stale_note}<div class='podcheck-stage-banner'>"
             f"<div class='pc-score'><b class='podcheck-score'>{result.score}</b>score of 100<br>{counts}</div>"
             f"<div class='pc-small' style='color:#dde'>Stage {result.stage.level} of 4</div>"
-            f"<div class='pc-stage-name podcheck-stage-name'>{_esc(result.stage.name)}</div>"
+            f"<div class='pc-stage-name podcheck-stage-name' data-stage='{result.stage.id}'>{_esc(result.stage.name)}</div>"
             f"<div>{_esc(result.stage.summary)}</div><div class='pc-ladder'>{steps}</div>{nxt}</div>")
 
 
@@ -193,11 +193,12 @@ def pods_html(result: Result) -> str:
     for pod in result.pods:
         cells = "".join(
             f"<td class='{'pc-ok' if pod.role_shares.get(r) else 'pc-missing'}'>"
-            f"{'%.0f%%' % (pod.role_shares[r] * 100) if pod.role_shares.get(r) else '✗ none'}</td>" for r in ROLES)
+            f"{f'{pod.role_shares[r]:.1f}' if pod.role_shares.get(r) else '✗ none'}</td>" for r in ROLES)
         size = f"{pod.core}/{pod.core_limit} core" + (f" + {pod.extended} helpers" if pod.extended else "")
         rows.append(f"<tr><td><b>{_esc(pod.name)}</b></td><td>{size}</td>{cells}</tr>")
     head = "".join(f"<th>{ROLE_LABELS[r]}</th>" for r in ROLES)
-    return f"<table class='pc-pods'><tr><th>Pod</th><th>Size</th>{head}</tr>{''.join(rows)}</table>"
+    return (f"<table class='pc-pods'><tr><th>Pod</th><th>Size</th>{head}</tr>{''.join(rows)}</table>"
+            "<div class='pc-small'>Roles in full-time people: 0.5 is half of one person's week.</div>")
 
 
 def dimensions_html(result: Result) -> str:
@@ -295,16 +296,16 @@ class PersonRow:
     def __init__(self, ui: Workshop, index: int) -> None:
         self.index = index
         lay = w.Layout
-        self.name = w.Text(placeholder="name", continuous_update=False, layout=lay(width="160px")).add_class("podcheck-person-name")
-        self.pod = w.Dropdown(layout=lay(width="150px")).add_class("podcheck-person-pod")
-        self.member = w.Dropdown(options=[("core member", "core"), ("part-time helper", "extended")], layout=lay(width="140px")).add_class("podcheck-person-member")
-        self.background = w.Dropdown(layout=lay(width="185px")).add_class("podcheck-person-background")
+        self.name = w.Text(placeholder="name", continuous_update=False, layout=lay(width="155px")).add_class("podcheck-person-name")
+        self.pod = w.Dropdown(layout=lay(width="140px")).add_class("podcheck-person-pod")
+        self.member = w.Dropdown(options=[("core member", "core"), ("part-time helper", "extended")], layout=lay(width="135px")).add_class("podcheck-person-member")
+        self.background = w.Dropdown(layout=lay(width="170px")).add_class("podcheck-person-background")
         self.reports_to = w.Dropdown(layout=lay(width="170px")).add_class("podcheck-person-reports-to")
         self.helps_as = w.Dropdown(description="helps as", layout=lay(width="220px")).add_class("podcheck-person-helps-as")
         self.remove = w.Button(description="", icon="trash", tooltip="Remove this person", layout=lay(width="40px")).add_class("podcheck-remove-person")
         self.shares = {
             role: w.IntSlider(value=0, min=0, max=100, step=5, description=f"{ROLE_LABELS[role]} %", continuous_update=False,
-                              style={"description_width": "95px"}, layout=lay(width="250px")).add_class(f"podcheck-share-{role}")
+                              style={"description_width": "95px"}, layout=lay(width="235px")).add_class(f"podcheck-share-{role}")
             for role in ROLES
         }
         self.errors = w.HTML().add_class("podcheck-error")

@@ -8,12 +8,14 @@ workshop notebook directly.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -41,7 +43,22 @@ def free_port(preferred: int = 8888) -> int:
     raise OSError("no free port on 127.0.0.1")
 
 
-def lab_command(root: Path, port: int, notebook: str = NOTEBOOK) -> list[str]:
+# Defaults for this JupyterLab (a person's own settings still win): start the kernel without asking,
+# and do not ask about fetching news, so no dialog covers the workshop on the shared screen.
+LAB_OVERRIDES = {
+    "@jupyterlab/notebook-extension:tracker": {"autoStartDefaultKernel": True},
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false"},
+}
+
+
+def lab_settings_dir() -> Path:
+    """A fresh folder holding the workshop's JupyterLab setting overrides."""
+    folder = Path(tempfile.mkdtemp(prefix="podcheck-lab-"))
+    (folder / "overrides.json").write_text(json.dumps(LAB_OVERRIDES, indent=2), encoding="utf-8")
+    return folder
+
+
+def lab_command(root: Path, port: int, notebook: str = NOTEBOOK, settings: Path | None = None) -> list[str]:
     """The JupyterLab command line: loopback only, no browser, opening on the workshop notebook."""
     return [
         sys.executable, "-m", "jupyter", "lab",
@@ -51,6 +68,7 @@ def lab_command(root: Path, port: int, notebook: str = NOTEBOOK) -> list[str]:
         # A workshop needs no extension store and no update checks (and a closed network has neither).
         "--LabApp.extension_manager=readonly", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.news_url=None",
+        *([f"--LabApp.app_settings_dir={settings}"] if settings else []),
         # Containers and CI run as root; JupyterLab refuses that unless told it is intended.
         *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
     ]
@@ -83,7 +101,8 @@ def start_lab(root: Path, port: int, token: str, *, env: dict[str, str] | None =
     """Start JupyterLab as a child process (token passed in its environment); the caller stops it."""
     child_env = {**(env if env is not None else os.environ), "JUPYTER_TOKEN": token}
     out = subprocess.DEVNULL if quiet else None
-    return subprocess.Popen(lab_command(root, port, notebook), env=child_env, cwd=root, stdout=out, stderr=out)
+    settings = lab_settings_dir()
+    return subprocess.Popen(lab_command(root, port, notebook, settings), env=child_env, cwd=root, stdout=out, stderr=out)
 
 
 def stop_lab(process: subprocess.Popen, timeout: float = 15) -> None:
