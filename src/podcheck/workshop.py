@@ -562,7 +562,7 @@ class Workshop:
         self.new_role = w.Dropdown(options=[("— role —", "")] + [(ROLE_LABELS[r], r) for r in ROLES], layout=lay(width="130px")).add_class("podcheck-new-person-role")
         self.new_share = w.IntSlider(value=100, min=5, max=100, step=5, description="% time", continuous_update=False,
                                      style={"description_width": "55px"}, layout=lay(width="230px")).add_class("podcheck-new-person-share")
-        add_person = w.Button(description="Add person", icon="user-plus", button_style="primary").add_class("podcheck-add-person")
+        add_person = w.Button(description="Add person", icon="user-plus", button_style="primary", layout=w.Layout(width="auto")).add_class("podcheck-add-person")
         add_person.on_click(lambda _: self._add_person())
         people = w.VBox([
             w.HTML("<div class='pc-small'>Each slider is the share of that person's week given to the role; "
@@ -722,7 +722,7 @@ class Workshop:
         ]
         self.whatif_changes = w.HTML().add_class("podcheck-whatif-changes")
         self.whatif_result = w.HTML().add_class("podcheck-whatif-result")
-        keep = w.Button(description="Keep these changes", icon="check", button_style="success").add_class("podcheck-whatif-keep")
+        keep = w.Button(description="Keep these changes", icon="check", button_style="success", layout=w.Layout(width="auto")).add_class("podcheck-whatif-keep")
         discard = w.Button(description="Discard", icon="times", button_style="warning").add_class("podcheck-whatif-discard")
         undo = w.Button(description="Undo last", icon="undo").add_class("podcheck-whatif-undo")
         keep.on_click(lambda _: self._keep())
@@ -790,7 +790,7 @@ class Workshop:
         self.handout_folder = w.Text(value=str(self.output_folder), description="Folder", layout=w.Layout(width="460px")).add_class("podcheck-handout-folder")
         self.handout_html = w.Checkbox(value=True, description="HTML page", indent=False)
         self.handout_pdf = w.Checkbox(value=True, description="PDF to print or mail", indent=False)
-        write = w.Button(description="Write the hand-out", icon="file", button_style="primary").add_class("podcheck-handout-write")
+        write = w.Button(description="Write the hand-out", icon="file", button_style="primary", layout=w.Layout(width="auto")).add_class("podcheck-handout-write")
         write.on_click(lambda _: self.write_handout())
         self.handout_links = w.Output().add_class("podcheck-handout-links")
         self.handout_status = w.HTML().add_class("podcheck-handout-status")

@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -102,11 +103,16 @@ def start_lab(root: Path, port: int, token: str, *, env: dict[str, str] | None =
     child_env = {**(env if env is not None else os.environ), "JUPYTER_TOKEN": token}
     out = subprocess.DEVNULL if quiet else None
     settings = lab_settings_dir()
-    return subprocess.Popen(lab_command(root, port, notebook, settings), env=child_env, cwd=root, stdout=out, stderr=out)
+    process = subprocess.Popen(lab_command(root, port, notebook, settings), env=child_env, cwd=root, stdout=out, stderr=out)
+    process.podcheck_settings = settings  # type: ignore[attr-defined]  # removed by stop_lab
+    return process
 
 
 def stop_lab(process: subprocess.Popen, timeout: float = 15) -> None:
     """Stop JupyterLab and its kernels: SIGINT twice is its own clean shutdown; kill if it hangs."""
+    settings = getattr(process, "podcheck_settings", None)
+    if settings is not None:
+        shutil.rmtree(settings, ignore_errors=True)
     if process.poll() is not None:
         return
     for _ in range(2):

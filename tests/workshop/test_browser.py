@@ -185,6 +185,19 @@ def test_facilitator_adds_an_analyst_and_the_finding_goes_away(lab, browser):
         assert stage.get_attribute("data-stage") == "minimum-viable"
         shots("valid-share", ".podcheck-workshop")
 
+        # The hand-out: HTML and PDF for the team as it stands, with links that open inside JupyterLab.
+        page.click(".podcheck-tabs .lm-TabBar-tab:has-text('Hand-out')")
+        page.click(".podcheck-handout-write")
+        pdf_link = page.locator(".podcheck-handout-links a:has-text('PDF')")
+        pdf_link.wait_for(timeout=WAIT)
+        handouts = lab["root"] / "handouts"
+        assert (handouts / "connectors.pdf").read_bytes().startswith(b"%PDF")
+        assert "Cy Diaz" in (handouts / "connectors.html").read_text(encoding="utf-8")
+        shots("handout", ".podcheck-workshop")
+        page.click(".podcheck-handout-links a:has-text('HTML')")
+        page.wait_for_selector(".lm-DockPanel-tabBar .lm-TabBar-tab:has-text('connectors.html')", timeout=WAIT)
+        page.click(".lm-DockPanel-tabBar .lm-TabBar-tab:has-text('00-workshop.ipynb')")
+
         # A kernel that dies mid-workshop loses nothing: restart it, run again, the team is back.
         page.click(".lm-MenuBar-itemLabel:text-is('Kernel')")
         page.click("li.lm-Menu-item[data-command='kernelmenu:restart-and-clear']")
