@@ -264,8 +264,11 @@ def html_to_pdf(html: str) -> bytes:
 
     from weasyprint import HTML
 
-    # WeasyPrint logs every refused fetch and unsupported CSS property; keep the CLI quiet.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    # WeasyPrint warns about each CSS property it ignores (screen-only ones like box-shadow);
+    # keep the command line quiet unless the caller configured that logger themselves.
+    logger = logging.getLogger("weasyprint")
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.ERROR)
     return HTML(string=html, url_fetcher=_refuse_fetch, base_url=None).write_pdf()
 
 
