@@ -505,7 +505,9 @@ def to_yaml(model: Assessment) -> str:
     """The assessment in file form, as `podcheck assess` reads it."""
     data = model.to_yaml_dict()
     data["assessed_on"] = model.assessed_on  # a bare date in YAML, not a quoted string
-    return FILE_HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    # libyaml's dumper when PyYAML has it: about ten times faster, and this runs on every edit.
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return FILE_HEADER + yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 class WorkshopState:
