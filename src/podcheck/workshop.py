@@ -839,6 +839,13 @@ class Workshop:
         return written
 
 
+def open_error_html(exc: InputError) -> str:
+    """Why a file cannot be opened, one line per problem, and what to do."""
+    lines = "".join(f"<li>{_esc(p)}</li>" for p in exc.problems)
+    return (f"<div style='color:#c62828'><b>podcheck cannot open this file:</b><ul>{lines}</ul>"
+            "Fix it in a text editor, or choose another file in the parameters cell.</div>")
+
+
 def start(assessment_file: str | Path, output_folder: str | Path = "handouts", *, organization: str | None = None,
           unit: str | None = None, rubric: Rubric | None = None, show: bool = True) -> Workshop | None:
     """Open (or start) an assessment file and show the workshop; reopening resumes where the team stopped."""
@@ -848,9 +855,7 @@ def start(assessment_file: str | Path, output_folder: str | Path = "handouts", *
         state = ws.WorkshopState.open(Path(os.path.expanduser(str(assessment_file))), organization=organization,
                                       unit=unit, rubric=rubric)
     except InputError as exc:
-        lines = "".join(f"<li>{_esc(p)}</li>" for p in exc.problems)
-        display(HTML(f"<div style='color:#c62828'><b>podcheck cannot open this file:</b><ul>{lines}</ul>"
-                     "Fix it in a text editor, or choose another file in the parameters cell.</div>"))
+        display(HTML(open_error_html(exc)))
         return None
     ui = Workshop(state, output_folder)
     if show:

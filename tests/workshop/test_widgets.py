@@ -1,0 +1,162 @@
+"""The workshop widgets without a browser: edits through widgets, problems next to fields, escaping, what-if, hand-out."""
+
+from __future__ import annotations
+
+import yaml
+
+from podcheck import workshop
+from podcheck import workshop_state as ws
+
+HOSTILE = """\
+schema: podcheck/1
+organization: "<script>alert('org')</script>"
+unit: "<b>Unit</b>"
+assessed_on: 2026-11-20
+pods:
+  - name: "<i>CRM</i>"
+people:
+  - name: "<img src=x onerror=alert(1)>"
+    pod: "<i>CRM</i>"
+    roles: {lead: 1.0}
+"""
+
+
+def saved(path):
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def test_slider_edit_updates_findings_stage_and_file(unit_file):
+    ui = workshop.start(unit_file, show=False)
+    assert "roles.missing-analyst" in ui.results.value
+    assert "data-stage='ad-hoc'" in ui.stage.value
+    bo = ui.person_rows[1]
+    bo.shares["technologist"].value = 50
+    bo.shares["analyst"].value = 50
+    assert "roles.missing-analyst" not in ui.results.value
+    assert "dual-role.analyst-technologist" in ui.results.value
+    assert "data-stage='minimum-viable'" in ui.stage.value
+    assert saved(unit_file)["people"][1]["roles"] == {"technologist": 0.5, "analyst": 0.5}
+    assert ui.status.value.startswith("<span>Bo Chen: 50% analyst. Saved")
+    assert ui.last_cycle_ms is not None and ui.last_cycle_ms < 1000
+
+
+def test_invalid_edit_is_shown_next_to_the_field_and_not_saved(unit_file):
+    ui = workshop.start(unit_file, show=False)
+    before = unit_file.read_bytes()
+    ana = ui.person_rows[0]
+    ana.shares["analyst"].value = 40  # on top of a full-time lead share
+    assert "role shares add up to 1.4" in ana.errors.value
+    assert "podcheck-invalid" in ana.roles_box._dom_classes
+    assert "pc-status-bad" in ui.status._dom_classes and "Not saved yet" in ui.status.value
+    assert "Showing the team as last saved" in ui.stage.value
+    assert unit_file.read_bytes() == before
+    ana.shares["lead"].value = 60
+    assert ana.errors.value == "" and "podcheck-invalid" not in ana.roles_box._dom_classes
+    assert saved(unit_file)["people"][0]["roles"] == {"lead": 0.6, "analyst": 0.4}
+
+
+def test_typed_count_that_is_not_a_number_is_named_in_plain_words(unit_file):
+    ui = workshop.start(unit_file, show=False)
+    ui.pod_rows[0].projects.value = "a few"
+    assert "active projects: must be a whole number (got &#x27;a few&#x27;)" in ui.pod_rows[0].errors.value
+    assert "podcheck-invalid" in ui.pod_rows[0].projects._dom_classes
+    ui.pod_rows[0].projects.value = "3"
+    assert saved(unit_file)["pods"][0]["active_projects"] == 3
+
+
+def test_renaming_a_pod_moves_its_people_with_it(unit_file):
+    ui = workshop.start(unit_file, show=False)
+    ui.pod_rows[0].name.value = "Customer Systems"
+    assert [row.pod.value for row in ui.person_rows] == ["Customer Systems", "Customer Systems"]
+    assert {p["pod"] for p in saved(unit_file)["people"]} == {"Customer Systems"}
+
+
+def test_adding_and_removing_people_through_the_widgets(unit_file):
+    ui = workshop.start(unit_file, show=False)
+    ui.new_name.value = "Cy Diaz"
+    ui.new_role.value = "analyst"
+    ui.new_share.value = 80
+    ui._add_person()
+    assert len(ui.person_rows) == 3 and ui.person_rows[2].name.value == "Cy Diaz"
+    assert ui.person_rows[2].shares["analyst"].value == 80
+    assert ui.new_name.value == ""  # ready for the next one
+    ui.person_rows[0].remove.click()
+    assert [r.name.value for r in ui.person_rows] == ["Bo Chen", "Cy Diaz"]
+    assert [p["name"] for p in saved(unit_file)["people"]] == ["Bo Chen", "Cy Diaz"]
+    assert "roles.missing-lead" in ui.results.value
+
+
+def test_names_from_the_file_are_escaped_everywhere(tmp_path):
+    path = tmp_path / "hostile.yaml"
+    path.write_text(HOSTILE, encoding="utf-8")
+    ui = workshop.start(path, show=False)
+    shown = ui.title.value + ui.stage.value + ui.results.value + ui.status.value
+    assert "<script>" not in shown and "<img" not in shown and "<i>CRM" not in shown and "<b>Unit" not in shown
+    assert "&lt;script&gt;" in ui.title.value and "&lt;i&gt;CRM&lt;/i&gt;" in ui.results.value
+    ui._try(lambda: ws.move_person("<img src=x onerror=alert(1)>", "<i>CRM</i>"))
+    assert "<img" not in ui.whatif_changes.value + ui.whatif_result.value
+
+
+def test_what_if_in_the_ui_is_kept_only_on_request(unit_file):
+    ui = workshop.start(unit_file, show=False)
+    before = unit_file.read_bytes()
+    ui.hire_name.value = "New Analyst"
+    ui.hire_pod.value = "CRM"
+    ui.hire_role.value = "analyst"
+    ui.hire_background.value = "business-analysis"
+    ui._try(lambda: ws.add_person(ui.hire_name.value, ui.hire_pod.value, roles={ui.hire_role.value: 1.0}))
+    assert "1 finding(s) resolved" in ui.whatif_result.value
+    assert "pc-resolved" in ui.whatif_result.value and "Minimum viable team" in ui.whatif_result.value
+    assert unit_file.read_bytes() == before and "roles.missing-analyst" in ui.results.value
+    ui._discard()
+    assert unit_file.read_bytes() == before and ui.whatif_result.value == ""
+
+    ui.move_who.value = "Bo Chen"
+    ui.move_to.value = ""
+    ui._try(lambda: workshop._chosen(ui.move_who.value, ui.move_to.value))
+    assert "Choose everything in that line first" in ui.status.value
+
+    ui._try(lambda: ws.add_person("New Analyst", "CRM", roles={"analyst": 1.0}))
+    ui._keep()
+    assert "New Analyst" in [p["name"] for p in saved(unit_file)["people"]]
+    assert [r.name.value for r in ui.person_rows][-1] == "New Analyst"
+    assert "roles.missing-analyst" not in ui.results.value
+
+
+def test_hand_out_writes_html_and_pdf_with_links(unit_file, monkeypatch):
+    monkeypatch.chdir(unit_file.parent)
+    ui = workshop.start(unit_file, "handouts", show=False)
+    ui.handout_pdf.value = False  # the PDF path is covered in the browser test; keep this one quick
+    written = ui.write_handout()
+    assert set(written) == {"html"}
+    page = (unit_file.parent / "handouts" / "connectors.html").read_text(encoding="utf-8")
+    assert "Bo Chen" in page
+    links = ui.handout_links.outputs[0]["data"]["text/html"]
+    assert "href='handouts/connectors.html'" in links
+    assert "Written" in ui.handout_status.value
+
+
+def test_hand_out_refuses_while_the_team_has_problems(unit_file, tmp_path):
+    ui = workshop.start(unit_file, tmp_path / "out", show=False)
+    ui.person_rows[0].name.value = ""
+    assert ui.write_handout() == {}
+    assert "Fix the problems" in ui.handout_status.value
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_new_file_starts_blank_and_is_saved(tmp_path):
+    path = tmp_path / "fresh.yaml"
+    ui = workshop.start(path, organization="Acme", unit="Payments", show=False)
+    assert path.exists() and saved(path)["unit"] == "Payments"
+    assert len(ui.pod_rows) == 1 and ui.person_rows == []
+
+
+def test_a_broken_file_is_reported_in_plain_words(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("schema: podcheck/1\npods: [\n", encoding="utf-8")
+    assert workshop.start(path, show=False) is None
+    try:
+        ws.WorkshopState.open(path)
+    except Exception as exc:  # noqa: BLE001 - the message is what matters here
+        html = workshop.open_error_html(exc)
+    assert "broken.yaml" in html and "not valid YAML" in html and "Traceback" not in html
