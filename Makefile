@@ -50,7 +50,7 @@ test: $(TEST_STAMP) system-test
 lint: $(TEST_STAMP)
 	@$(BIN)/ruff check src tests benchmarks
 
-workshop: $(RUN_STAMP)
+workshop: $(RUN_STAMP) system-pdf
 	@$(BIN)/python -m podcheck.workshop_server
 
 clean:
