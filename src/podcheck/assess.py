@@ -72,7 +72,7 @@ def _finding(hit: Hit, meta: RuleMeta) -> Finding:
         message=meta.message.format(**values),
         recommendation=meta.recommendation.format(**values),
         dimension=meta.dimension,
-        evidence={k: v for k, v in hit.values.items()},
+        evidence={k: v for k, v in hit.values.items() if not k.startswith("_")},
     )
 
 

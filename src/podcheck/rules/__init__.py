@@ -75,7 +75,7 @@ class Hit:
     id: str
     pod: str | None = None
     people: tuple[str, ...] = ()
-    values: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)  # keys starting with "_" are wording only, not evidence
     severity: Severity | None = None  # overrides the metadata's default, e.g. to escalate
 
 

@@ -16,9 +16,9 @@ def oversize(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
             over_core = core > pod.core_limit
             values = {
                 "core": core, "total": total, "core_limit": pod.core_limit, "total_limit": pod.total_limit,
-                "what": f"{core} core members (limit {pod.core_limit}{' with a heavy lead load' if pod.pod.lead_load == 'heavy' else ''})"
+                "_what": f"{core} core members (limit {pod.core_limit}{' with a heavy lead load' if pod.pod.lead_load == 'heavy' else ''})"
                 if over_core else f"{total} people with its part-time helpers (limit {pod.total_limit})",
-                "split": f"two pods of about {-(-core // 2)} core members" if core >= 4 else "a smaller circle of helpers",
+                "_split": f"two pods of about {-(-core // 2)} core members" if core >= 4 else "a smaller circle of helpers",
             }
             yield Hit("pod.oversize", pod.name, (), values)
 

@@ -13,7 +13,7 @@ def practice_meta() -> list[RuleMeta]:
     return [
         RuleMeta(id=f"practice.{q.id}", title=q.finding.rstrip("."), severity="low", principles=q.principles,
                  dimension=q.dimension,
-                 message=q.finding.rstrip(".") + ": the team answered {score} of 5 to “" + q.text + "”{note}",
+                 message=q.finding.rstrip(".") + ": the team answered {score} of 5 to “" + q.text + "”{_note}",
                  recommendation=q.recommendation)
         for q in questions()
     ]
@@ -24,6 +24,7 @@ def weak_answers(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
     """A questionnaire answer at or below the rubric's weak mark: 1 is medium, the rest low."""
     for qid, answer in sorted(team.assessment.answers.items()):
         if answer.score <= rubric.weak_answer_max:
-            note = f" (note: {answer.note})" if answer.note else ""
-            yield Hit(f"practice.{qid}", None, (), {"score": answer.score, "note": note},
+            values = {"score": answer.score, "note": answer.note,
+                      "_note": f" (note: {answer.note})" if answer.note else ""}
+            yield Hit(f"practice.{qid}", None, (), {k: v for k, v in values.items() if v is not None},
                       severity="medium" if answer.score == 1 else "low")
