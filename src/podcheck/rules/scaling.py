@@ -30,17 +30,21 @@ def reporting_lines(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
                    and ({"analyst", "technologist"} & set(p.roles.shares()))]
         if not off_leads and not managed:
             continue
-        problems = []
+        problems, advice = [], []
         if off_leads:
             problems.append(f"lead {human_list([p.name for p in off_leads])} "
                             f"{'reports' if len(off_leads) == 1 else 'report'} to "
                             f"{', '.join(sorted({str(p.reports_to) for p in off_leads}))} rather than the head of integration")
+            advice.append(f"have {human_list([p.name for p in off_leads])} report to {head.name if head else ''}")
         if managed:
             verb = "reports" if len(managed) == 1 else "report"
             problems.append(f"{human_list([p.name for p in managed])} {verb} to their own pod lead, "
                             "who should enable them rather than manage their pay and careers")
+            advice.append(f"have {human_list([p.name for p in managed])} report to a manager outside the pod "
+                          f"({'for example ' + head.name if head else 'the head of integration once there is one, or an engineering or product manager'})")
         yield Hit("scaling.reporting-lines", pod.name, tuple(p.name for p in off_leads + managed),
-                  {"problems": "; ".join(problems), "head": head.name if head else "a head of integration"})
+                  {"_problems": "; ".join(problems), "_advice": " and ".join(advice),
+                   **({"head": head.name} if head else {})})
 
 
 @rule("scaling.no-pod-principle")
