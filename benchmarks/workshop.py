@@ -10,13 +10,18 @@ Compared side by side in one run:
                     widget, results HTML; every message the kernel would send to the browser is
                     JSON-encoded, as the real comm would
 
-    .venv/bin/python benchmarks/workshop.py [--edits 200] [--people 50]
+  browser           (--browser) the same slider edit typed in JupyterLab in headless Chromium, timed
+                    from the key press until the page shows the change: websocket, kernel and DOM
+
+    .venv/bin/python benchmarks/workshop.py [--edits 200] [--people 50] [--browser]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -77,10 +82,64 @@ def timed(fn: object, n: int) -> list[float]:
     return out
 
 
+def browser_round_trips(data: dict, edits: int) -> tuple[float, list[float]]:
+    """Seconds until 50 rows show after Run All, and ms per slider edit from key press to updated page."""
+    from playwright.sync_api import sync_playwright
+
+    from podcheck import workshop_server as server
+
+    base = Path(tempfile.mkdtemp(prefix="podcheck-bench-lab-"))
+    root = base / "root"
+    root.mkdir()
+    notebook = json.loads((Path(__file__).resolve().parents[1] / "playbook" / server.NOTEBOOK).read_text())
+    for cell in notebook["cells"]:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["source"] = "assessment_file = 'team.yaml'\noutput_folder = 'handouts'\norganization = unit = None"
+    (root / server.NOTEBOOK).write_text(json.dumps(notebook))
+    (root / "team.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    env = {**os.environ, "HOME": str(base), "JUPYTER_CONFIG_DIR": str(base / "config"),
+           "JUPYTER_DATA_DIR": str(base / "data"), "JUPYTER_RUNTIME_DIR": str(base / "runtime")}
+    port, token = server.free_port(0), "bench"
+    lab = server.start_lab(root, port, token, env=env, quiet=True)
+    try:
+        server.wait_until_ready(port, token, lab)
+        with sync_playwright() as pw:
+            chromium = pw.chromium.launch(executable_path=os.environ.get("PODCHECK_CHROMIUM", "/usr/bin/chromium"),
+                                          args=["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+            page = chromium.new_page(viewport={"width": 1600, "height": 1000})
+            page.goto(server.lab_url(port, token))
+            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+            time.sleep(3)  # let the kernel connect
+            page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+            started = time.perf_counter()
+            page.click("li.lm-Menu-item[data-command='runmenu:run-all']:not(.lm-mod-disabled)")
+            page.wait_for_function(f"() => document.querySelectorAll('.podcheck-person').length === {len(data['people'])}",
+                                   timeout=120_000)
+            shown_s = time.perf_counter() - started
+            readout = page.locator(".podcheck-person").nth(2).locator(".podcheck-share-technologist .widget-readout")
+            trips = []
+            for value in [50, 100] * (edits // 2):
+                readout.click()
+                readout.press("Control+a")
+                readout.type(str(value))
+                started = time.perf_counter()
+                readout.press("Enter")
+                page.wait_for_function(
+                    f"() => document.querySelector('.podcheck-status').textContent.includes('{value}% technologist')",
+                    polling=5, timeout=10_000)
+                trips.append((time.perf_counter() - started) * 1000)
+            chromium.close()
+    finally:
+        server.stop_lab(lab)
+        shutil.rmtree(base, ignore_errors=True)
+    return shown_s, trips
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edits", type=int, default=200)
     parser.add_argument("--people", type=int, default=50)
+    parser.add_argument("--browser", action="store_true", help="also time edits in JupyterLab + headless Chromium")
     args = parser.parse_args()
 
     data = unit(args.people)
@@ -127,6 +186,11 @@ def main() -> None:
     for name, ms in rows:
         p90 = statistics.quantiles(ms, n=10)[-1]
         print(f"| {name} | {statistics.median(ms):.2f} | {p90:.2f} | {statistics.median(ms) / base:.1f} |")
+    if args.browser:
+        shown_s, trips = browser_round_trips(data, min(args.edits, 30))
+        print(f"| browser round trip | {statistics.median(trips):.0f} | {statistics.quantiles(trips, n=10)[-1]:.0f} | "
+              f"{statistics.median(trips) / base:.0f} |")
+        print(f"\nbrowser: {len(trips)} edits; Run All to {args.people} rows on screen: {shown_s:.1f} s")
     print(f"\nbuilding the UI: {build_ms:.0f} ms, {widgets} messages; "
           f"each edit sends {per_edit:.1f} messages to the browser; last cycle as the UI timed it: {cycle_ms:.1f} ms")
 

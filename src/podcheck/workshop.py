@@ -296,11 +296,11 @@ class PersonRow:
     def __init__(self, ui: Workshop, index: int) -> None:
         self.index = index
         lay = w.Layout
-        self.name = w.Text(placeholder="name", continuous_update=False, layout=lay(width="155px")).add_class("podcheck-person-name")
-        self.pod = w.Dropdown(layout=lay(width="140px")).add_class("podcheck-person-pod")
+        self.name = w.Text(placeholder="name", continuous_update=False, layout=lay(width="150px")).add_class("podcheck-person-name")
+        self.pod = w.Dropdown(layout=lay(width="135px")).add_class("podcheck-person-pod")
         self.member = w.Dropdown(options=[("core member", "core"), ("part-time helper", "extended")], layout=lay(width="135px")).add_class("podcheck-person-member")
-        self.background = w.Dropdown(layout=lay(width="170px")).add_class("podcheck-person-background")
-        self.reports_to = w.Dropdown(layout=lay(width="170px")).add_class("podcheck-person-reports-to")
+        self.background = w.Dropdown(layout=lay(width="165px")).add_class("podcheck-person-background")
+        self.reports_to = w.Dropdown(layout=lay(width="165px")).add_class("podcheck-person-reports-to")
         self.helps_as = w.Dropdown(description="helps as", layout=lay(width="220px")).add_class("podcheck-person-helps-as")
         self.remove = w.Button(description="", icon="trash", tooltip="Remove this person", layout=lay(width="40px")).add_class("podcheck-remove-person")
         self.shares = {
@@ -391,9 +391,9 @@ class Workshop:
         for i, title in enumerate(("Team", "Questionnaire", "What if…", "Hand-out")):
             tabs.set_title(i, title)
         self.tabs = tabs.add_class("podcheck-tabs")
-        editor = w.VBox([self.general_errors, self.tabs], layout=w.Layout(flex="1 1 760px", min_width="560px")).add_class("podcheck-editor")
+        editor = w.VBox([self.general_errors, self.tabs], layout=w.Layout(flex="1 1 820px", min_width="560px")).add_class("podcheck-editor")
         side = w.VBox([w.HTML("<div class='podcheck-panel-title'>Live result</div>"), self.results],
-                      layout=w.Layout(flex="1 1 380px", min_width="340px", max_height="78vh", overflow="auto",
+                      layout=w.Layout(flex="1 1 360px", min_width="320px", max_height="78vh", overflow="auto",
                                       padding="0 0 0 12px")).add_class("podcheck-side")
         body = w.HBox([editor, side], layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
         self.widget = w.VBox([self.style, self.title, self.stage, self.status, body]).add_class("podcheck-workshop")
@@ -692,7 +692,7 @@ class Workshop:
         self.whatif_pods = [self.move_to, self.hire_pod, self.split_pod]
 
         def button(text: str, cls: str, make: Callable[[], ws.Change]) -> w.Button:
-            b = w.Button(description=text, icon="flask").add_class(cls)
+            b = w.Button(description=text, icon="flask", layout=w.Layout(width="auto")).add_class(cls)
             b.on_click(lambda _: self._try(make))
             return b
 
