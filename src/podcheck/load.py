@@ -335,22 +335,20 @@ def _cross_check(data: dict[str, Any], file: str, lines: LineMap, question_ids: 
 
     pods = data.get("pods") if isinstance(data.get("pods"), list) else []
     people = data.get("people") if isinstance(data.get("people"), list) else []
-    pod_names: dict[str, int] = {}
-    for i, pod in enumerate(pods):
-        name = pod.get("name") if isinstance(pod, dict) else None
-        if isinstance(name, str):
-            name = name.strip()
-            if name in pod_names:
-                add(("pods", i, "name"), f"pod '{name}' is listed twice (first at pods[{pod_names[name]}])")
-            pod_names.setdefault(name, i)
-    person_names: dict[str, int] = {}
-    for i, person in enumerate(people):
-        name = person.get("name") if isinstance(person, dict) else None
-        if isinstance(name, str):
-            name = name.strip()
-            if name in person_names:
-                add(("people", i, "name"), f"'{name}' is listed twice (first at people[{person_names[name]}]); names must be unique")
-            person_names.setdefault(name, i)
+    def first_places(items: list[Any], key: str, what: str) -> dict[str, int]:
+        """Each name's first index; a name seen again is reported where it repeats."""
+        first: dict[str, int] = {}
+        for i, item in enumerate(items):
+            name = item.get("name") if isinstance(item, dict) else None
+            if isinstance(name, str):
+                name = name.strip()
+                if name in first:
+                    add((key, i, "name"), f"{what} '{name}' is listed twice (first at {key}[{first[name]}]); names must be unique")
+                first.setdefault(name, i)
+        return first
+
+    pod_names = first_places(pods, "pods", "pod")
+    person_names = first_places(people, "people", "person")
 
     head = data.get("head_of_integration")
     if isinstance(head, str) and head.strip() not in person_names:
