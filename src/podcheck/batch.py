@@ -28,6 +28,7 @@ import hashlib
 import json
 import logging
 import os
+import queue
 import shutil
 import signal
 import subprocess
@@ -217,8 +218,9 @@ _RESET = ("import os as _os\n_os.chdir({cwd!r})\ndel _os\n"
 class Kernel:
     """One Jupyter kernel that runs unit after unit, with a clean namespace for each."""
 
-    def __init__(self, warm_pdf: bool, startup_timeout: float = 60) -> None:
+    def __init__(self, warm_pdf: bool, cancelled: threading.Event, startup_timeout: float = 60) -> None:
         self.warm_pdf = warm_pdf
+        self.cancelled = cancelled  # set when the whole batch stops
         self.startup_timeout = startup_timeout
         self.km: Any = None
         self.kc: Any = None
@@ -265,10 +267,23 @@ class Kernel:
         return text
 
     def _run(self, code: str, timeout: float) -> None:
+        """Run setup code silently, waiting for its reply in short steps so a stopped kernel is noticed."""
         from jupyter_core.utils import run_sync
 
-        reply = run_sync(self.kc.execute_interactive)(code, silent=True, store_history=False, timeout=timeout,
-                                                      allow_stdin=False, output_hook=lambda msg: None)
+        msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        deadline = time.monotonic() + timeout
+        get_reply = run_sync(self.kc.get_shell_msg)
+        while True:
+            if self.killed.is_set() or self.cancelled.is_set() or not self.alive:
+                raise KernelFailed("the notebook kernel stopped")
+            if time.monotonic() > deadline:
+                raise KernelFailed(f"the notebook kernel did not answer within {timeout:g} s")
+            try:
+                reply = get_reply(timeout=0.2)
+            except queue.Empty:
+                continue
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
         if reply["content"].get("status") != "ok":
             content = reply["content"]
             raise KernelFailed(f"{content.get('ename', 'error')}: {content.get('evalue', '')}")
@@ -281,10 +296,10 @@ class Kernel:
 
     def prepare(self, cwd: str) -> None:
         """Ready the kernel for the next unit: start it if needed, clear its namespace, move to `cwd`."""
+        self.killed.clear()
         if self.km is None or not self.alive:
             self.stop()
             self.start(cwd)
-        self.killed.clear()
         self._run(_RESET.format(cwd=cwd), 30)
 
     def kill(self) -> None:
@@ -596,12 +611,13 @@ class Runner:
         self.local = threading.local()
         self.kernels: list[Kernel] = []
         self.lock = threading.Lock()
+        self.cancelled = threading.Event()
 
     def _kernel(self) -> Kernel:
         kernel = getattr(self.local, "kernel", None)
         if kernel is None:
             _register_engine()  # papermill is imported only when a unit needs a notebook run
-            kernel = Kernel(warm_pdf="pdf" in self.settings.formats)
+            kernel = Kernel(warm_pdf="pdf" in self.settings.formats, cancelled=self.cancelled)
             self.local.kernel = kernel
             with self.lock:
                 self.kernels.append(kernel)
@@ -609,6 +625,8 @@ class Runner:
 
     def run_one(self, unit: Unit) -> Outcome:
         """Run one unit here (a worker thread)."""
+        if self.cancelled.is_set():
+            return Outcome(unit, "failed", "the batch was interrupted")
         if self.settings.notebooks:
             return run_notebook(unit, self.settings, self._kernel())
         try:
@@ -618,6 +636,7 @@ class Runner:
 
     def kill_all(self) -> None:
         """Stop every kernel at once (Ctrl-C)."""
+        self.cancelled.set()
         with self.lock:
             for kernel in self.kernels:
                 kernel.kill()
