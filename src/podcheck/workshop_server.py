@@ -137,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     port = free_port(args.port)
     token = secrets.token_urlsafe(24)
+    # A terminated launcher (closed terminal, `kill`) still stops JupyterLab and its kernels.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     process = start_lab(root, port, token, quiet=False)
     try:
         wait_until_ready(port, token, process)
