@@ -365,8 +365,8 @@ def units_from_sheets(people: Sheet, facts: Sheet | None) -> list[RosterUnit]:
     def unit_for(name: str, sheet: Sheet, number: int) -> RosterUnit:
         if name not in units:
             units[name] = RosterUnit(name, source, {"schema": SCHEMA, "unit": name, "pods": [], "people": []},
-                                     first_place=(sheet.file, sheet.where(number, "unit")))
-            units[name].places["unit"] = units[name].first_place
+                                     first_place=(sheet.file, sheet.where(number)))
+            units[name].places["unit"] = (sheet.file, sheet.where(number, "unit"))
         return units[name]
 
     fact_rows: dict[str, tuple[int, dict[str, Any]]] = {}
@@ -423,7 +423,7 @@ def units_from_sheets(people: Sheet, facts: Sheet | None) -> list[RosterUnit]:
         if not unit.data["people"]:
             close = difflib.get_close_matches(name, staffed, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append(Problem(*unit.first_place, f"unit '{name}' has facts but nobody in the people sheet{hint}"))
+            problems.append(Problem(*unit.places["unit"], f"unit '{name}' has facts but nobody in the people sheet{hint}"))
             continue
         _add_facts(unit, facts, fact_rows.get(name), pod_rows.get(name, []))
     if problems:
@@ -441,8 +441,8 @@ def _add_facts(unit: RosterUnit, facts: Sheet | None, row: tuple[int, dict[str, 
         answers: dict[str, dict[str, Any]] = {}
         for column, value in cells.items():
             place = (facts.file, facts.where(number, column))
-            if column in ("unit", "pod"):
-                continue
+            if column in ("unit", "pod") or column in POD_FACTS:
+                continue  # a pod fact on the unit's row was reported already
             if column.startswith((ANSWER, NOTE)):
                 kind, qid = column.split(".", 1)
                 entry = answers.setdefault(qid, {})
@@ -477,8 +477,8 @@ def _add_facts(unit: RosterUnit, facts: Sheet | None, row: tuple[int, dict[str, 
     elif facts is not None:
         unit.missing_hint = f"the facts sheet has no row for unit '{unit.name}' with an empty pod cell"
     else:
-        unit.missing_hint = ("there is no facts sheet: add one with unit, organization and assessed_on columns"
-                             " (for a CSV roster, <roster>-facts.csv beside it, or --facts FILE)")
+        unit.missing_hint = ("there is no facts sheet; add one with unit, organization and assessed_on columns: "
+                             "a 'facts' sheet in a workbook, <roster>-facts.csv beside a CSV roster, or --facts FILE")
     named: list[str] = []
     for number, cells in pods:
         index = len(data["pods"])
