@@ -80,6 +80,20 @@ STYLE = """
 """
 
 
+TRAINING = {"": "— integration training? —", "yes": "has integration training", "no": "no integration training"}
+OWNS = {"": "— owns deliverables? —", "yes": "owns deliverables", "no": "contributes, does not own"}
+FLAG = {"": None, "yes": True, "no": False}
+
+
+def _flag_options(labels: dict[str, str]) -> list[tuple[str, str]]:
+    return [(label, key) for key, label in labels.items()]
+
+
+def _flag_value(flag: Any) -> str:
+    """True/False/unknown from the file as the dropdown's value."""
+    return {True: "yes", False: "no"}.get(flag, "") if isinstance(flag, bool) or flag is None else ""
+
+
 def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
@@ -302,6 +316,8 @@ class PersonRow:
         self.background = w.Dropdown(layout=lay(width="165px")).add_class("podcheck-person-background")
         self.reports_to = w.Dropdown(layout=lay(width="165px")).add_class("podcheck-person-reports-to")
         self.helps_as = w.Dropdown(description="helps as", layout=lay(width="220px")).add_class("podcheck-person-helps-as")
+        self.training = w.Dropdown(options=_flag_options(TRAINING), layout=lay(width="215px")).add_class("podcheck-person-training")
+        self.owns = w.Dropdown(options=_flag_options(OWNS), layout=lay(width="215px")).add_class("podcheck-person-owns")
         self.remove = w.Button(description="", icon="trash", tooltip="Remove this person", layout=lay(width="40px")).add_class("podcheck-remove-person")
         self.shares = {
             role: w.IntSlider(value=0, min=0, max=100, step=5, description=f"{ROLE_LABELS[role]} %", continuous_update=False,
@@ -311,12 +327,15 @@ class PersonRow:
         self.errors = w.HTML().add_class("podcheck-error")
         top = _row([self.name, self.pod, self.member, self.background, self.reports_to, self.remove])
         self.roles_box = _row(list(self.shares.values()))
-        self.box = w.VBox([top, self.roles_box, self.helps_as, self.errors]).add_class("podcheck-person")
+        self.box = w.VBox([top, self.roles_box, _row([self.helps_as, self.training, self.owns]), self.errors]).add_class("podcheck-person")
         self.ui = ui
         for key, widget in (("name", self.name), ("pod", self.pod), ("member", self.member),
                             ("background", self.background), ("reports_to", self.reports_to), ("helps_as", self.helps_as)):
             ui.watch(widget, lambda v, key=key: self._named(
                 ws.edit_person(self.index, **{key: v}), f"{key.replace('_', ' ')} {v or 'cleared'}"))
+        for key, widget in (("integration_training", self.training), ("owns_deliverables", self.owns)):
+            ui.watch(widget, lambda v, key=key: self._named(
+                ws.edit_person(self.index, **{key: FLAG[v]}), f"{key.replace('_', ' ')} {v or 'unknown'}"))
         for role, slider in self.shares.items():
             ui.watch(slider, lambda v, role=role: self._named(
                 ws.set_role_share(self.index, role, v / 100), f"{v}% {role}" if v else f"no longer {role}"))
@@ -332,6 +351,8 @@ class PersonRow:
         """This row's fields by path, with their labels."""
         p = f"people[{self.index}]"
         out = {f"{p}.{k}": (getattr(self, k), k.replace("_", " ")) for k in ("name", "pod", "member", "background", "reports_to", "helps_as")}
+        out[f"{p}.integration_training"] = (self.training, "integration training")
+        out[f"{p}.owns_deliverables"] = (self.owns, "owns deliverables")
         out[f"{p}.roles"] = (self.roles_box, "roles")
         out.update({f"{p}.roles.{r}": (s, f"{r} share") for r, s in self.shares.items()})
         out[p] = (self.box, "")
@@ -360,7 +381,12 @@ class PersonRow:
         for role, slider in self.shares.items():
             _set(slider, value=_percent(roles.get(role)))
         extended = member == "extended"
+        _set(self.training, value=_flag_value(person.get("integration_training")))
+        _set(self.owns, value=_flag_value(person.get("owns_deliverables")))
         _set(self.helps_as.layout, display="" if extended or person.get("helps_as") else "none")
+        _set(self.owns.layout, display="" if extended or person.get("owns_deliverables") is not None else "none")
+        technologist = bool(roles.get("technologist"))
+        _set(self.training.layout, display="" if technologist or person.get("integration_training") is not None else "none")
         _set(self.roles_box.layout, display="none" if extended and not roles else "")
 
 

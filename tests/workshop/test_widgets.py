@@ -160,3 +160,30 @@ def test_a_broken_file_is_reported_in_plain_words(tmp_path):
     except Exception as exc:  # noqa: BLE001 - the message is what matters here
         html = workshop.open_error_html(exc)
     assert "broken.yaml" in html and "not valid YAML" in html and "Traceback" not in html
+
+
+def test_integration_training_is_recorded_and_clears_the_developer_trap(unit_file):
+    ui = workshop.start(unit_file, show=False)
+    bo = ui.person_rows[1]
+    assert bo.training.value == "yes" and bo.training.layout.display == ""
+    assert ui.person_rows[0].training.layout.display == "none"  # Ana is no technologist
+    bo.background.value = "software-engineering"
+    bo.training.value = ""
+    assert "developer-trap" in ui.results.value
+    assert "integration_training" not in saved(unit_file)["people"][1]
+    bo.training.value = "yes"
+    assert "developer-trap" not in ui.results.value
+    assert saved(unit_file)["people"][1]["integration_training"] is True
+
+
+def test_a_helper_owning_deliverables_is_a_finding(unit_file):
+    ui = workshop.start(unit_file, show=False)
+    ui.new_name.value = "Di Evans"
+    ui.new_member.value = "extended"
+    ui._add_person()
+    di = ui.person_rows[2]
+    assert di.owns.layout.display == "" and di.helps_as.layout.display == ""
+    di.owns.value = "yes"
+    assert "pod.extended-owns-deliverables" in ui.results.value
+    assert saved(unit_file)["people"][2] == {"name": "Di Evans", "pod": "CRM", "member": "extended",
+                                             "owns_deliverables": True}
