@@ -321,7 +321,7 @@ class PersonRow:
         self.remove = w.Button(description="", icon="trash", tooltip="Remove this person", layout=lay(width="40px")).add_class("podcheck-remove-person")
         self.shares = {
             role: w.IntSlider(value=0, min=0, max=100, step=5, description=f"{ROLE_LABELS[role]} %", continuous_update=False,
-                              style={"description_width": "95px"}, layout=lay(width="235px")).add_class(f"podcheck-share-{role}")
+                              style={"description_width": "initial"}, layout=lay(width="235px", margin="2px 12px 2px 0")).add_class(f"podcheck-share-{role}")
             for role in ROLES
         }
         self.errors = w.HTML().add_class("podcheck-error")
@@ -417,9 +417,9 @@ class Workshop:
         for i, title in enumerate(("Team", "Questionnaire", "What if…", "Hand-out")):
             tabs.set_title(i, title)
         self.tabs = tabs.add_class("podcheck-tabs")
-        editor = w.VBox([self.general_errors, self.tabs], layout=w.Layout(flex="1 1 820px", min_width="560px")).add_class("podcheck-editor")
+        editor = w.VBox([self.general_errors, self.tabs], layout=w.Layout(flex="2 1 600px", min_width="520px")).add_class("podcheck-editor")
         side = w.VBox([w.HTML("<div class='podcheck-panel-title'>Live result</div>"), self.results],
-                      layout=w.Layout(flex="1 1 360px", min_width="320px", max_height="78vh", overflow="auto",
+                      layout=w.Layout(flex="1 1 340px", min_width="300px", max_height="78vh", overflow="auto",
                                       padding="0 0 0 12px")).add_class("podcheck-side")
         body = w.HBox([editor, side], layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
         self.widget = w.VBox([self.style, self.title, self.stage, self.status, body]).add_class("podcheck-workshop")
