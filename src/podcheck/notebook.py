@@ -143,6 +143,10 @@ def open_unit(
 ) -> Unit:
     """Check the parameters, then load and assess the unit (the bundled example when no file is given)."""
     source, out, rubric_path, chosen = check_parameters(assessment_file, output_dir, rubric_file, formats)
+    import pandas as pd
+
+    # The tables hold whole sentences (recommendations, findings); pandas would cut them at 50 characters.
+    pd.set_option("display.max_colwidth", None)
     is_example = source is None
     source = source if source is not None else example(example_name)
     try:

@@ -1,0 +1,29 @@
+"""nbval over the playbook's reading path, in a subprocess so that the notebooks run as CI would run
+`pytest --nbval-lax playbook/0N-*.ipynb`: every cell must run, and cells marked `# NBVAL_CHECK_OUTPUT`
+must reproduce the outputs stored in the notebook (refresh them with tests/notebooks/refresh_playbook.py)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from .refresh_playbook import PLAYBOOK, numbered_notebooks
+
+ROOT = PLAYBOOK.parent
+
+
+def test_playbook_notebooks_pass_nbval() -> None:
+    notebooks = [str(p.relative_to(ROOT)) for p in numbered_notebooks()]
+    assert len(notebooks) == 6
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider", "--nbval-cell-timeout=120",
+         *notebooks],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    # Every code cell of every notebook was collected and passed: nothing skipped, nothing deselected.
+    expected = sum(Path(ROOT / n).read_text(encoding="utf-8").count('"cell_type": "code"') for n in notebooks)
+    assert re.match(rf"{expected} passed in ", summary), summary
