@@ -12,6 +12,7 @@ import json
 import os
 import secrets
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -102,8 +103,12 @@ def wait_for_file(lab: dict, check: object, timeout: float = 20) -> dict:
 def kernels(lab: dict) -> list[dict]:
     request = urllib.request.Request(f"http://127.0.0.1:{lab['port']}/api/kernels",
                                      headers={"Authorization": f"token {lab['token']}"})
-    with urllib.request.urlopen(request, timeout=5) as response:
-        return json.loads(response.read())
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return json.loads(response.read())
+    except (urllib.error.URLError, TimeoutError, ConnectionError):
+        # The server can answer 500 for a moment while a kernel is starting; callers poll again.
+        return []
 
 
 def wait_for_kernel(lab: dict, page: object, timeout: float = 90) -> None:
