@@ -24,9 +24,12 @@ import argparse
 import contextlib
 import copy
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
+import multiprocessing
+import multiprocessing.context
 import os
 import queue
 import shutil
@@ -37,7 +40,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import (
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    as_completed,
+)
 from pathlib import Path
 from typing import Any, Literal
 
@@ -137,22 +146,43 @@ def _load_roster(path: Path, facts: str | None) -> list[Unit]:
     return units
 
 
-def collect_units(inputs: Sequence[str], facts: str | None = None) -> list[Unit]:
+# Below this many files, starting worker processes to read them costs more than it saves.
+PARALLEL_LOAD_MIN = 64
+
+
+def _load_files(paths: list[Path], jobs: int) -> list[Unit]:
+    """Read and validate files; many of them on worker processes (YAML parsing is pure Python and slow)."""
+    if jobs <= 1 or len(paths) < PARALLEL_LOAD_MIN:
+        return [_load_file(p) for p in paths]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_process_context()) as pool:
+        return list(pool.map(_load_file, paths, chunksize=max(1, len(paths) // (jobs * 8))))
+
+
+def collect_units(inputs: Sequence[str], facts: str | None = None, jobs: int = 1) -> list[Unit]:
     """Expand the inputs into units, each loaded and validated (or carrying its error), with folder names."""
     from .spreadsheet import is_spreadsheet
 
-    units: list[Unit] = []
+    plan: list[Unit | Path | list[Unit]] = []  # in input order: a file to load, or units already made
     for item in inputs:
         path = Path(item)
         if path.is_dir():
             found = find_assessment_files([path])
             if not found:
-                units.append(Unit(str(path), None, None, f"{path}: folder holds no .yaml or .yml assessment files"))
-            units += [_load_file(p) for p in found]
+                plan.append(Unit(str(path), None, None, f"{path}: folder holds no .yaml or .yml assessment files"))
+            plan += found
         elif is_spreadsheet(path):
-            units += _load_roster(path, facts)
+            plan.append(_load_roster(path, facts))
         else:
-            units.append(_load_file(path))
+            plan.append(path)
+    loaded = iter(_load_files([p for p in plan if isinstance(p, Path)], jobs))
+    units: list[Unit] = []
+    for entry in plan:
+        if isinstance(entry, Path):
+            units.append(next(loaded))
+        elif isinstance(entry, list):
+            units += entry
+        else:
+            units.append(entry)
     names = unique_names([u.assessment.unit if u.assessment else Path(u.source.split(" (unit ")[0]).stem
                           for u in units])
     for unit, name in zip(units, names, strict=True):
@@ -487,6 +517,20 @@ def run_in_process(unit: Unit, settings: Settings) -> Outcome:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def assess_unit(unit: Unit, settings: Settings) -> Outcome:
+    """One unit without a notebook, any error reported as its failure (runs in a thread or a process)."""
+    try:
+        return run_in_process(unit, settings)
+    except Exception as exc:  # noqa: BLE001 - reported as this unit's failure
+        return Outcome(unit, "failed", f"{exc.__class__.__name__}: {exc}")
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    # fork starts a worker in milliseconds with podcheck already imported; elsewhere, the default.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
 def _expected_files(unit: Unit, settings: Settings) -> dict[str, str]:
     """What the notebook must have written: the result, the reports (named as render names them)."""
     from .render import EXTENSIONS
@@ -629,10 +673,7 @@ class Runner:
             return Outcome(unit, "failed", "the batch was interrupted")
         if self.settings.notebooks:
             return run_notebook(unit, self.settings, self._kernel())
-        try:
-            return run_in_process(unit, self.settings)
-        except Exception as exc:  # noqa: BLE001 - reported as this unit's failure
-            return Outcome(unit, "failed", f"{exc.__class__.__name__}: {exc}")
+        return assess_unit(unit, self.settings)
 
     def kill_all(self) -> None:
         """Stop every kernel at once (Ctrl-C)."""
@@ -686,28 +727,49 @@ def execute(units: list[Unit], settings: Settings, jobs: int, force: bool = Fals
             continue
         todo.append((index, unit))
     runner = Runner(settings, jobs)
-    pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo) or 1)), thread_name_prefix="podcheck-unit")
+    workers = max(1, min(jobs, len(todo) or 1))
+    pool: Executor
+    if settings.notebooks or workers == 1:
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="podcheck-unit")
+        submit = functools.partial(pool.submit, runner.run_one)
+    else:
+        # Without notebooks the work is pure Python (and WeasyPrint for PDFs): threads would queue on the
+        # GIL, so units go to worker processes (see benchmarks/README.md for what that gains).
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_process_context())
+        submit = functools.partial(pool.submit, assess_unit, settings=settings)
     try:
-        pending: dict[Future[Outcome], int] = {pool.submit(runner.run_one, unit): i for i, unit in todo}
-        while pending:
-            done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-            for future in done:
-                index = pending.pop(future)
-                outcomes[index] = future.result()
-                if outcomes[index].status == "failed":
-                    _report_failure(outcomes[index], bar)
-                bar.update()
+        pending: dict[Future[Outcome], int] = {submit(unit): i for i, unit in todo}
+        for future in as_completed(pending):
+            index = pending[future]
+            outcomes[index] = future.result()
+            if outcomes[index].status == "failed":
+                _report_failure(outcomes[index], bar)
+            bar.update()
     except BaseException:
-        # Ctrl-C or kill: stop the kernels so running units end now; their temporary folders go with them.
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Ctrl-C or kill: stop the kernels (or worker processes) so running units end now; their
+        # temporary folders are removed by them or by tidy() afterwards.
         runner.kill_all()
-        pool.shutdown(wait=True)
+        _stop_workers(pool)
         raise
     finally:
         pool.shutdown(wait=True)
         runner.close()
         bar.close()
     return [outcomes[i] for i in range(len(units))]
+
+
+def _stop_workers(pool: Executor) -> None:
+    """Cancel queued units and end running ones at once."""
+    # ProcessPoolExecutor keeps its workers in _processes; Python offers no public way to end them before 3.14.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(OSError, AttributeError):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(OSError, AttributeError):
+            process.join(timeout=10)
+    pool.shutdown(wait=True)
 
 
 def _portfolio(outcomes: list[Outcome], out: Path) -> dict[str, Path]:
@@ -733,7 +795,8 @@ def run_batch(args: argparse.Namespace) -> int:
         raise InputError.single(str(out), "is a file; --out needs a folder")
     rubric_text = Path(args.rubric).read_bytes() if args.rubric and Path(args.rubric).is_file() else None
     rubric = load_rubric(args.rubric) if args.rubric else None
-    units = collect_units(args.inputs, args.facts)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    units = collect_units(args.inputs, args.facts, jobs=args.jobs or cores)
     if not units:
         raise InputError.single(" ".join(args.inputs), "no units to assess")
     settings = Settings(out, formats, rubric, rubric_text, notebooks=not args.no_notebooks, timeout=args.timeout)

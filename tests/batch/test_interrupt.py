@@ -68,3 +68,28 @@ def test_interrupted_batch_leaves_whole_units_and_a_rerun_finishes(tmp_path: Pat
     assert assert_complete_or_absent(out) == UNITS
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
     assert (out / "portfolio.html").is_file()
+
+
+def test_interrupted_batch_without_notebooks_stops_its_worker_processes(tmp_path: Path) -> None:
+    units = tmp_path / "units"
+    units.mkdir()
+    sources = sorted(EXAMPLES.glob("*.yaml"))
+    for i in range(300):
+        text = sources[i % len(sources)].read_text(encoding="utf-8")
+        (units / f"u{i:03d}.yaml").write_text(text.replace("\nunit: ", f"\nunit: U{i:03d} "), encoding="utf-8")
+    out = tmp_path / "reports"
+    proc = subprocess.Popen([sys.executable, "-m", "podcheck.cli", "batch", str(units), "--out", str(out),
+                             "--formats", "html", "--no-notebooks", "--jobs", "2"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("*/manifest.json"))) < 20:
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    done = assert_complete_or_absent(out)
+    assert 20 <= len(done) < 300
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+    rerun = podcheck_cli("batch", units, "--out", out, "--formats", "html", "--no-notebooks")
+    assert rerun.returncode == 0 and f"300 ok ({len(done)} unchanged, skipped)" in rerun.stdout
