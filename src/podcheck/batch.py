@@ -491,7 +491,8 @@ def _finish(unit: Unit, settings: Settings, tmp: Path, files: dict[str, str], st
 
 
 def _new_tmp(unit: Unit, settings: Settings) -> Path:
-    tmp = Path(tempfile.mkdtemp(prefix=f".{unit.folder}.tmp-", dir=settings.out))
+    # Absolute: a kernel reused across units moves from one unit's folder to the next.
+    tmp = Path(tempfile.mkdtemp(prefix=f".{unit.folder}.tmp-", dir=settings.out)).resolve()
     assert unit.text is not None
     (tmp / INPUT_FILE).write_bytes(unit.text)
     if settings.rubric_text is not None:

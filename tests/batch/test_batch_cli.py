@@ -201,3 +201,12 @@ def test_out_that_is_a_file_and_missing_inputs(tmp_path: Path) -> None:
     assert proc.stderr.splitlines() == [f"podcheck: {tmp_path / 'nope.yaml'}: file not found",
                                         f"podcheck: {empty}: folder holds no .yaml or .yml assessment files"]
     assert "1 ok, 2 failed" in proc.stdout
+
+
+def test_relative_out_folder_as_make_report_uses_it(tmp_path: Path) -> None:
+    proc = podcheck_cli("batch", EXAMPLES / "mobile.yaml", EXAMPLES / "commerce.yaml", "--out", "reports",
+                        "--formats", "html", "--jobs", "1", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "podcheck: 2 units: 2 ok, 0 failed; portfolio: reports/portfolio.html"
+    assert (tmp_path / "reports" / "commerce" / "commerce.html").is_file()
+    assert (tmp_path / "reports" / "mobile" / "playbook.ipynb").is_file()
