@@ -72,6 +72,10 @@ ENGINE_NAME = "podcheck-kernel-pool"
 
 Status = Literal["ok", "skipped", "failed"]
 
+# Read once, at import (in the main thread): os.umask can only be read by setting it.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 
 # ---------------------------------------------------------------- units
 
@@ -493,6 +497,7 @@ def _finish(unit: Unit, settings: Settings, tmp: Path, files: dict[str, str], st
 def _new_tmp(unit: Unit, settings: Settings) -> Path:
     # Absolute: a kernel reused across units moves from one unit's folder to the next.
     tmp = Path(tempfile.mkdtemp(prefix=f".{unit.folder}.tmp-", dir=settings.out)).resolve()
+    tmp.chmod(0o777 & ~_UMASK)  # mkdtemp makes it private; the finished folder is as readable as any other
     assert unit.text is not None
     (tmp / INPUT_FILE).write_bytes(unit.text)
     if settings.rubric_text is not None:
@@ -572,10 +577,12 @@ def run_notebook(unit: Unit, settings: Settings, kernel: Kernel) -> Outcome:
                 request_save_on_cell_execute=False, execution_timeout=settings.timeout, kernel=kernel,
             )
         except PapermillExecutionError as exc:
+            _tidy_notebook(tmp / NOTEBOOK_FILE)
             _keep_failed_notebook(unit, settings, tmp)
             return Outcome(unit, "failed", _cell_failure(exc), seconds=time.monotonic() - started)
         finally:
             guard.cancel()
+        _tidy_notebook(tmp / NOTEBOOK_FILE)
         return _finish(unit, settings, tmp, _expected_files(unit, settings), started)
     except Exception as exc:  # noqa: BLE001 - any failure of one unit is reported, the batch goes on
         killed = kernel.killed.is_set()
@@ -589,6 +596,20 @@ def run_notebook(unit: Unit, settings: Settings, kernel: Kernel) -> Outcome:
         return Outcome(unit, "failed", reason, seconds=time.monotonic() - started)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _tidy_notebook(path: Path) -> None:
+    """Name the notebook's source and place in papermill's record plainly: papermill would store the
+    whole input notebook (it is given as an object) and the temporary folder's path."""
+    if not path.is_file():
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    record = data.get("metadata", {}).get("papermill")
+    if isinstance(record, dict):
+        parts = ", ".join(p.name for p in numbered_notebooks())
+        record["input_path"] = f"podcheck {__version__} playbook ({parts}), run as one notebook"
+        record["output_path"] = NOTEBOOK_FILE
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _keep_failed_notebook(unit: Unit, settings: Settings, tmp: Path) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import nbformat
@@ -59,6 +61,9 @@ def test_every_good_unit_has_notebook_result_and_reports(example_batch: BatchRun
     stem = safe_name(assessment.unit)
     names = {p.name for p in folder.iterdir()}
     assert names == {"assessment.yaml", "manifest.json", "playbook.ipynb", "result.json", f"{stem}.html", f"{stem}.md"}
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o777 & ~umask  # not left private like a temporary folder
     # The result of the notebook run is byte for byte what `podcheck assess --format json` prints.
     assert (folder / "result.json").read_text(encoding="utf-8") == podcheck.assess(assessment).to_json()
     assert (folder / "assessment.yaml").read_bytes() == path.read_bytes()
@@ -85,6 +90,9 @@ def test_executed_notebook_is_a_readable_self_contained_audit_trail(example_batc
     # Every section of the reading path is in it, each once.
     titles = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("# ")]
     assert [t.split(" ")[1] for t in titles] == ["1", "2", "3", "4", "5", "6"]
+    # Self-contained: papermill's record names the playbook and the file, not the temporary folder.
+    assert ".tmp-" not in text and str(example_batch.folder) not in text
+    assert nb.metadata.papermill.output_path == "playbook.ipynb"
     # Nothing from another unit leaks in (kernels are reused between units).
     assert "Payments" not in text and "Partner Ecosystem" not in text
 
