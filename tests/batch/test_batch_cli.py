@@ -218,3 +218,20 @@ def test_relative_out_folder_as_make_report_uses_it(tmp_path: Path) -> None:
     assert proc.stdout.strip() == "podcheck: 2 units: 2 ok, 0 failed; portfolio: reports/portfolio.html"
     assert (tmp_path / "reports" / "commerce" / "commerce.html").is_file()
     assert (tmp_path / "reports" / "mobile" / "playbook.ipynb").is_file()
+
+
+def test_rubric_reaches_the_notebook_and_a_changed_rubric_reruns(tmp_path: Path) -> None:
+    rubric = tmp_path / "strict.yaml"
+    rubric.write_text("pod_max_core: 4\npod_max_core_heavy_lead: 4\n", encoding="utf-8")
+    out = tmp_path / "reports"
+    proc = podcheck_cli("batch", EXAMPLES / "commerce.yaml", "--out", out, "--formats", "", "--rubric", rubric)
+    assert proc.returncode == 0, proc.stderr
+    expected = podcheck_cli("assess", EXAMPLES / "commerce.yaml", "--format", "json", "--rubric", rubric).stdout
+    assert (out / "commerce" / "result.json").read_text(encoding="utf-8") == expected
+    assert "pod.oversize" in expected  # five core members are too many under this rubric
+    assert (out / "commerce" / "rubric.yaml").read_bytes() == rubric.read_bytes()  # kept with the audit trail
+    rubric.write_text("pod_max_core: 5\npod_max_core_heavy_lead: 4\n", encoding="utf-8")
+    proc = podcheck_cli("batch", EXAMPLES / "commerce.yaml", "--out", out, "--formats", "", "--rubric", rubric,
+                        "--no-notebooks")
+    assert "1 ok, 0 failed" in proc.stdout
+    assert "pod.oversize" not in (out / "commerce" / "result.json").read_text(encoding="utf-8")
