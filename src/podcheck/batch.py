@@ -57,6 +57,7 @@ from .files import safe_name, unique_names, write_atomic
 from .load import find_assessment_files, parse_assessment, parse_assessment_text, read_yaml_mapping
 from .model import Assessment
 from .notebook import RESULT_FILE, playbook_dir
+from .render import REPORT_FORMATS
 from .result import Result
 from .rubric import Rubric, load_rubric
 
@@ -65,7 +66,6 @@ RUBRIC_FILE = "rubric.yaml"
 NOTEBOOK_FILE = "playbook.ipynb"
 MANIFEST_FILE = "manifest.json"
 FAILED_DIR = "failed"
-REPORT_FORMATS = ("html", "md", "pdf")
 KERNEL_MEMORY = 400 * 2**20  # a warmed kernel with pandas and WeasyPrint, with room to spare
 KERNEL_NAME = "python3"
 ENGINE_NAME = "podcheck-kernel-pool"
@@ -795,7 +795,7 @@ def _stop_workers(pool: Executor) -> None:
 
 
 def _portfolio(outcomes: list[Outcome], out: Path) -> dict[str, Path]:
-    from .portfolio import REPORT_FORMATS as LINKED
+    from .portfolio import LINK_KINDS as LINKED
     from .portfolio import Failure, PortfolioEntry, write_portfolio
 
     entries = [PortfolioEntry(o.result, {k: v for k, v in o.files.items() if k in LINKED})

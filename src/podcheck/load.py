@@ -23,7 +23,11 @@ LineMap = dict[Loc, int]
 # ---------------------------------------------------------------- YAML, safely, with line numbers
 
 
-class _SafeLineLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (several times faster); the safe constructor either way.
+_BaseSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SafeLineLoader(_BaseSafeLoader):  # type: ignore[misc,valid-type]
     """PyYAML's safe loader (no Python objects, ever); duplicate keys are caught by _tree_problems."""
 
 
@@ -134,6 +138,8 @@ def _yaml_problem(file: str, exc: yaml.YAMLError) -> Problem:
     if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
         tag = problem.split("tag", 1)[1].strip().strip("'")
         return Problem(file, "", f"uses the YAML tag {tag}, which podcheck refuses to load (plain YAML only)", line)
+    if "nesting depth" in problem:  # libyaml's own guard against deep nesting
+        return Problem(file, "", "is nested too deeply to be an assessment file", line)
     return Problem(file, "", f"is not valid YAML: {problem}", line)
 
 

@@ -20,11 +20,11 @@ from .files import write_atomic
 from .load import load_assessment
 from .model import Assessment
 from .principles import PRINCIPLES
+from .render import REPORT_FORMATS
 from .result import Result
 from .rubric import Rubric, load_rubric
 
 RESULT_FILE = "result.json"
-REPORT_FORMATS = ("html", "md", "pdf")
 PACKAGE = Path(__file__).resolve().parent
 
 

@@ -24,10 +24,12 @@ from urllib.parse import quote
 from . import __version__
 from .dimensions import DIMENSIONS
 from .errors import InputError, Problem
+from .render import REPORT_FORMATS
 from .result import SEVERITIES, Result
 
 PORTFOLIO_SCHEMA = "podcheck-portfolio/1"
-REPORT_FORMATS = ("html", "pdf", "md", "json")
+# What a unit's row may link to: its reports, its result, its executed notebook and its input.
+LINK_KINDS = (*REPORT_FORMATS, "json", "notebook", "input")
 
 
 @dataclass(frozen=True)
@@ -168,10 +170,10 @@ def build_portfolio(entries: Iterable[PortfolioEntry | Result], failures: Iterab
     for entry in entries:
         if isinstance(entry, Result):
             entry = PortfolioEntry(entry)
-        unknown = [k for k in entry.links if k not in REPORT_FORMATS]
+        unknown = [k for k in entry.links if k not in LINK_KINDS]
         if unknown:
             raise ValueError(f"unknown report format {unknown[0]!r} in links of unit {entry.result.unit!r}")
-        links = {fmt: safe_link(entry.links[fmt]) for fmt in REPORT_FORMATS if entry.links.get(fmt)}
+        links = {fmt: safe_link(entry.links[fmt]) for fmt in LINK_KINDS if entry.links.get(fmt)}
         rows.append(UnitRow(entry.result, links))
     rows.sort(key=lambda r: (r.result.organization.casefold(), r.result.unit.casefold(), r.result.assessed_on))
     seen_dims = {d.id: d.name for r in rows for d in [*r.result.dimensions, *r.result.not_assessed]}
@@ -211,16 +213,16 @@ def portfolio_csv(p: Portfolio) -> str:
     """One row per unit (failed units included, with their reason), for a spreadsheet."""
     header = ["organization", "unit", "assessed_on", "status", "stage_level", "stage", "score",
               "high_findings", "medium_findings", "low_findings",
-              *[f"score_{i}" for i, _ in p.dimensions], "reason", *[f"report_{f}" for f in REPORT_FORMATS]]
+              *[f"score_{i}" for i, _ in p.dimensions], "reason", *[f"report_{f}" for f in LINK_KINDS]]
     out: list[list[object]] = [header]
     for row in p.rows:
         r, scores = row.result, row.dimension_scores
         out.append([r.organization, r.unit, r.assessed_on, "assessed", r.stage.level, r.stage.id, r.score,
                     r.count("high"), r.count("medium"), r.count("low"), *[scores.get(i) for i, _ in p.dimensions],
-                    "", *[row.links.get(f, "") for f in REPORT_FORMATS]])
+                    "", *[row.links.get(f, "") for f in LINK_KINDS]])
     for f in p.failures:
         out.append(["", f.unit, "", "failed", "", "", "", "", "", "", *["" for _ in p.dimensions], f.reason,
-                    *["" for _ in REPORT_FORMATS]])
+                    *["" for _ in LINK_KINDS]])
     return _csv(out)
 
 

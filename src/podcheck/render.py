@@ -24,6 +24,7 @@ from markupsafe import Markup
 from .result import SEVERITIES, Outlook, Result
 
 FORMATS = ("text", "json", "html", "md", "pdf")
+REPORT_FORMATS = ("html", "md", "pdf")  # the report formats a unit can be written in
 EXTENSIONS = {"text": "txt", "json": "json", "html": "html", "md": "md", "pdf": "pdf"}
 PAPERS = {"a4": "A4", "letter": "letter"}
 HORIZONS = (
