@@ -838,8 +838,28 @@ def run_batch(args: argparse.Namespace) -> int:
                   "run the same command again to finish the rest", file=sys.stderr)
             raise
     portfolio = _portfolio(outcomes, out)
+    if not args.quiet:
+        print(unit_table(outcomes, out))
     print(summary(outcomes, portfolio, out))
     return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def unit_table(outcomes: list[Outcome], out: Path) -> str:
+    """A line per unit for the terminal: stage, score, findings by severity, and its main report."""
+    rows = []
+    for o in sorted(outcomes, key=lambda o: o.unit.folder):
+        if o.result is None:
+            rows.append((o.unit.folder, "FAILED", "", "", o.reason or ""))
+            continue
+        r = o.result
+        counts = f"{r.count('high')} high, {r.count('medium')} medium, {r.count('low')} low"
+        report = o.files.get("html") or o.files.get("pdf") or o.files.get("json", "")
+        rows.append((r.unit, f"{r.stage.level} {r.stage.name}", f"{r.score:>3}", counts, str(out / report)))
+    width = [max(len(row[i]) for row in rows) for i in range(4)]
+    head = ("unit", "stage", "score", "findings", "report")
+    lines = [head, *rows]
+    return "\n".join("  ".join(cell.ljust(width[i]) if i < 4 else cell for i, cell in enumerate(line))
+                     .rstrip() for line in lines)
 
 
 def summary(outcomes: list[Outcome], portfolio: dict[str, Path], out: Path) -> str:
