@@ -215,7 +215,12 @@ def test_relative_out_folder_as_make_report_uses_it(tmp_path: Path) -> None:
     proc = podcheck_cli("batch", EXAMPLES / "mobile.yaml", EXAMPLES / "commerce.yaml", "--out", "reports",
                         "--formats", "html", "--jobs", "1", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "podcheck: 2 units: 2 ok, 0 failed; portfolio: reports/portfolio.html"
+    lines = proc.stdout.strip().splitlines()
+    assert lines[-1] == "podcheck: 2 units: 2 ok, 0 failed; portfolio: reports/portfolio.html"
+    # A line per unit with its stage, score and report, relative to where the user stands.
+    assert lines[1].split()[:4] == ["Commerce", "2", "Single", "pod"]
+    assert lines[1].endswith("reports/commerce/commerce.html")
+    assert lines[2].startswith("Mobile") and "Minimum viable team" in lines[2]
     assert (tmp_path / "reports" / "commerce" / "commerce.html").is_file()
     assert (tmp_path / "reports" / "mobile" / "playbook.ipynb").is_file()
 
