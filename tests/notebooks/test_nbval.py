@@ -27,3 +27,23 @@ def test_playbook_notebooks_pass_nbval() -> None:
     # Every code cell of every notebook was collected and passed: nothing skipped, nothing deselected.
     expected = sum(Path(ROOT / n).read_text(encoding="utf-8").count('"cell_type": "code"') for n in notebooks)
     assert re.match(rf"{expected} passed in ", summary), summary
+
+
+def test_workshop_notebook_passes_nbval_and_starts_a_valid_file(tmp_path: Path) -> None:
+    """The workshop notebook runs top to bottom as it ships; its default file is created and assessable."""
+    import shutil
+
+    (tmp_path / "playbook").mkdir()
+    shutil.copy(PLAYBOOK / "00-workshop.ipynb", tmp_path / "playbook")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider", "--nbval-cell-timeout=120",
+         "00-workshop.ipynb"],
+        cwd=tmp_path / "playbook", capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    created = tmp_path / "assessments" / "workshop.yaml"
+    assert created.is_file()
+    check = subprocess.run([sys.executable, "-m", "podcheck.cli", "assess", str(created), "--format", "json"],
+                           capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0, check.stderr
+    assert '"unit": "Our integration team"' in check.stdout
