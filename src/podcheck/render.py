@@ -170,6 +170,7 @@ class MemberRow:
     reports_to: str | None
     helps_as: str | None
     owns_deliverables: bool | None
+    warned: bool = False  # named in one of the pod's dual-role findings
 
     @property
     def dual(self) -> str | None:
@@ -182,20 +183,17 @@ class MemberRow:
         return None
 
     @property
-    def warned(self) -> bool:
-        """True for the dual roles the playbook advises against (analyst with technologist, or all three)."""
-        return "analyst" in self.shares and "technologist" in self.shares
-
-    @property
     def total(self) -> float:
         """This person's total share of time across roles."""
         return round(sum(self.shares.values()), 4)
 
 
-def _pod_members(assessment: Any, pod: str) -> list[MemberRow]:
+def _pod_members(assessment: Any, pod: str, result: Result) -> list[MemberRow]:
+    # Which dual roles to warn about is the rules' call: mark whoever a dual-role finding names.
+    warned = {name for f in result.findings if f.pod == pod and f.id.startswith("dual-role.") for name in f.people}
     rows = [
         MemberRow(p.name, dict(p.roles.shares()), p.is_core, p.background, p.reports_to, p.helps_as,
-                  p.owns_deliverables)
+                  p.owns_deliverables, p.name in warned)
         for p in assessment.people if p.pod == pod
     ]
     return sorted(rows, key=lambda m: (not m.core, m.name))
@@ -216,7 +214,7 @@ def _unit_context(result: Result, assessment: Any | None, previous: Result | Non
 
     if paper not in PAPERS:
         raise ValueError(f"paper must be one of {', '.join(PAPERS)}, not {paper!r}")
-    members = {p.name: _pod_members(assessment, p.name) for p in result.pods} if assessment is not None else {}
+    members = {p.name: _pod_members(assessment, p.name, result) for p in result.pods} if assessment is not None else {}
     horizons = {h: [r for r in result.recommendations if r.horizon == h] for h, _, _ in HORIZONS}
     return {
         "r": result,
