@@ -91,19 +91,24 @@ class Changes:
                 and not self.severity_changed)
 
 
-def _identity(f: Finding) -> tuple:
+def finding_identity(f: Finding) -> tuple[str, str | None, tuple[str, ...]]:
+    """What makes a finding 'the same one' in two results: rule, pod and the people named."""
     return (f.id, f.pod, tuple(sorted(f.people)))
 
 
-def _match(before: list[Finding], after: list[Finding]) -> tuple[list[tuple[Finding, Finding]], list[Finding], list[Finding]]:
-    """Pair findings that are the same problem: exactly first, then by rule and pod.
+def match_findings(
+    before: list[Finding], after: list[Finding], *, by_rule_and_pod: bool = True
+) -> tuple[list[tuple[Finding, Finding]], list[Finding], list[Finding]]:
+    """Pair findings that are the same problem; returns (pairs, only before, only after), each in input order.
 
-    The second pass keeps a finding "still open" when only the people named changed
-    (a new lead inherits the same overload), rather than calling it resolved and new.
+    Exact identity first; then, with `by_rule_and_pod`, by rule and pod alone, which keeps a
+    finding "still open" when only the people named changed (a new lead inherits the same
+    overload), rather than calling it resolved and new. A what-if wants the exact view.
     """
     left, right = list(before), list(after)
     pairs: list[tuple[Finding, Finding]] = []
-    for key in (_identity, lambda f: (f.id, f.pod)):
+    keys = (finding_identity, lambda f: (f.id, f.pod)) if by_rule_and_pod else (finding_identity,)
+    for key in keys:
         for old in list(left):
             twin = next((new for new in right if key(new) == key(old)), None)
             if twin is not None:
@@ -122,7 +127,7 @@ def compare(previous: Result, current: Result) -> Changes:
     order = [d.id for d in [*current.dimensions, *current.not_assessed]]
     order += [i for i in names if i not in order]
     dimensions = [ScoreChange(i, names[i], before.get(i), after.get(i)) for i in order]
-    pairs, resolved, new = _match(previous.findings, current.findings)
+    pairs, resolved, new = match_findings(previous.findings, current.findings)
     return Changes(
         previous_unit=previous.unit,
         previous_assessed_on=previous.assessed_on,

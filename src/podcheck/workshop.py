@@ -19,6 +19,7 @@ import ipywidgets as w
 
 from . import workshop_state as ws
 from .assess import stages
+from .compare import finding_identity
 from .errors import InputError
 from .model import ROLES
 from .questions import questions
@@ -238,13 +239,13 @@ def results_html(result: Result | None) -> str:
 
 def comparison_html(cmp: ws.Comparison) -> str:
     """Before and after a what-if, side by side: stage, score and findings, new and resolved ones marked."""
-    added = {ws.finding_key(f) for f in cmp.added}
+    added = {finding_identity(f) for f in cmp.added}
 
     def column(title: str, result: Result, resolved: list[Finding] | None) -> str:
         cards = []
         for f in result.findings:
-            mark = "pc-new" if resolved is None and ws.finding_key(f) in added else ""
-            gone = resolved is not None and ws.finding_key(f) in {ws.finding_key(r) for r in cmp.resolved}
+            mark = "pc-new" if resolved is None and finding_identity(f) in added else ""
+            gone = resolved is not None and finding_identity(f) in {finding_identity(r) for r in cmp.resolved}
             cards.append(finding_html(f, "pc-resolved" if gone else mark, show_rec=False))
         body = "".join(cards) or "<div class='pc-none'>No findings.</div>"
         return (f"<div><h4>{title}</h4><div><b>Stage {result.stage.level}: {_esc(result.stage.name)}</b> · "

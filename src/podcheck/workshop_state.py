@@ -21,11 +21,12 @@ from typing import Any
 import yaml
 
 from .assess import assess
+from .compare import match_findings
 from .errors import InputError, Problem
 from .files import write_atomic
 from .load import parse_assessment, read_yaml_mapping
 from .model import ROLES, SCHEMA, Assessment
-from .result import SEVERITIES, Finding, Result
+from .result import Finding, Result
 from .rubric import Rubric
 
 Data = dict[str, Any]
@@ -473,17 +474,10 @@ class Comparison:
         return self.after.score - self.before.score
 
 
-def finding_key(f: Finding) -> tuple[str, str | None, tuple[str, ...]]:
-    """What makes a finding 'the same one' across two results."""
-    return (f.id, f.pod, tuple(f.people))
-
-
 def compare(before: Result, after: Result) -> Comparison:
-    """Which findings a change adds and which it resolves."""
-    old = {finding_key(f) for f in before.findings}
-    new = {finding_key(f) for f in after.findings}
-    return Comparison(before, after, [f for f in after.findings if finding_key(f) not in old],
-                      [f for f in before.findings if finding_key(f) not in new])
+    """Which findings a change adds and which it resolves (the same finding means the same people too)."""
+    _, resolved, added = match_findings(before.findings, after.findings, by_rule_and_pod=False)
+    return Comparison(before, after, added, resolved)
 
 
 # ---------------------------------------------------------------- the state
@@ -704,7 +698,3 @@ class WhatIf:
         self.changes = []
         self.after = self.before
 
-
-def severity_rank(f: Finding) -> int:
-    """0 for high, 1 for medium, 2 for low."""
-    return SEVERITIES.index(f.severity)
