@@ -24,6 +24,7 @@ from urllib.parse import quote
 from . import __version__
 from .dimensions import DIMENSIONS
 from .errors import InputError, Problem
+from .files import neutralise
 from .render import REPORT_FORMATS
 from .result import SEVERITIES, Result
 
@@ -191,13 +192,6 @@ def build_portfolio(entries: Iterable[PortfolioEntry | Result], failures: Iterab
     common = [CommonFinding(i, v["title"], v["severity"], v["principles"], v["units"]) for i, v in by_id.items()]
     common.sort(key=lambda c: (-len(c.units), SEVERITIES.index(c.severity), c.id))
     return Portfolio(rows, [_as_failure(f) for f in failures], dims, common)
-
-
-def neutralise(cell: object) -> object:
-    """A CSV cell that a spreadsheet will not run as a formula: text starting with = + - @ (or tab/CR) gets a leading '."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + cell
-    return cell
 
 
 def _csv(rows: list[list[object]]) -> str:

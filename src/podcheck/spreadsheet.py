@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError, Problem
-from .files import unique_names, write_atomic
+from .files import FORMULA_START, neutralise, unique_names, write_atomic
 from .load import MAX_FILE_BYTES, parse_assessment
 from .model import ROLES, SCHEMA, Assessment
 from .questions import questions
@@ -51,7 +51,6 @@ UNIT_FACTS: dict[str, str] = {
 POD_FACTS: dict[str, str] = {"focus": "choice", "lead_load": "choice", "active_projects": "number"}
 ALIASES = {"organisation": "organization", "person": "name", "team": "unit", "business_unit": "unit"}
 ANSWER, NOTE = "answer.", "note."
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 # ---------------------------------------------------------------- reading sheets
@@ -251,7 +250,7 @@ def _column_problems(sheet: Sheet, allowed: set[str], required: tuple[str, ...],
 
 def _unquote(text: str) -> str:
     # A leading apostrophe is how exported CSVs keep =, +, - and @ from being run as formulas.
-    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in _FORMULA_START else text
+    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START else text
 
 
 def _number(value: Any) -> Any:
@@ -560,13 +559,6 @@ def import_command(args: Any) -> int:
 # ---------------------------------------------------------------- assessments → roster (export)
 
 
-def _neutral(value: Any) -> Any:
-    """Text that a spreadsheet program would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def roster_tables(assessments: Iterable[Assessment]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """People rows and facts rows for these assessments, in the columns read_roster expects."""
     people_rows: list[dict[str, Any]] = []
@@ -613,7 +605,7 @@ def _csv_text(rows: list[dict[str, Any]], columns: list[str]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else _bool_word(_neutral(row.get(c))) for c in columns])
+        writer.writerow(["" if row.get(c) is None else _bool_word(neutralise(row.get(c))) for c in columns])
     return buffer.getvalue()
 
 
@@ -653,7 +645,7 @@ def write_roster_xlsx(assessments: Iterable[Assessment], path: str | Path) -> Pa
         columns = _columns(rows, order)
         ws.append(columns)
         for row in rows:
-            ws.append([_neutral(row.get(c)) for c in columns])
+            ws.append([neutralise(row.get(c)) for c in columns])
     buffer = io.BytesIO()
     book.save(buffer)
     return write_atomic(path, buffer.getvalue())
