@@ -24,7 +24,7 @@ from urllib.parse import quote
 from . import __version__
 from .dimensions import DIMENSIONS
 from .errors import InputError, Problem
-from .files import neutralise
+from .files import neutralise, unique_names, write_atomic
 from .render import REPORT_FORMATS
 from .result import SEVERITIES, Result
 
@@ -290,7 +290,6 @@ def write_portfolio(
     Returns {"html"|"csv"|"json"|"findings_csv": path}. Every file is written atomically.
     Raises ValueError for a link that would lead outside out_dir.
     """
-    from .files import write_atomic
 
     p = build_portfolio(entries, failures)
     out = Path(out_dir)
@@ -339,7 +338,6 @@ def _load_unit(path: Path, rubric: Any) -> tuple[Result, Any]:
 
 def portfolio_command(args: Any) -> int:
     """`podcheck portfolio RESULT... --out DIR`: per-unit HTML reports and the portfolio; 1 if some inputs failed."""
-    from .files import unique_names
     from .render import write_unit_reports
     from .rubric import load_rubric
 
