@@ -23,6 +23,7 @@ from .principles import PRINCIPLES
 from .render import REPORT_FORMATS
 from .result import Result
 from .rubric import Rubric, load_rubric
+from .text import html_text as _e
 
 RESULT_FILE = "result.json"
 PACKAGE = Path(__file__).resolve().parent
@@ -158,10 +159,6 @@ def open_unit(
 
 
 # ---------------------------------------------------------------- small HTML pieces (always escaped)
-
-
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
 
 
 class Html:

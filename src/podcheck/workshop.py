@@ -8,7 +8,6 @@ Widgets carry stable `podcheck-*` CSS classes for styling and for the browser te
 from __future__ import annotations
 
 import datetime as dt
-import html
 import os
 import time
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from .model import ROLES
 from .questions import questions
 from .result import Finding, Result
 from .rubric import Rubric
+from .text import html_text as _esc
 
 BLANK = "—"
 FOCUS = ("domain", "difficulty", "bespoke", "support", "none")
@@ -93,10 +93,6 @@ def _flag_options(labels: dict[str, str]) -> list[tuple[str, str]]:
 def _flag_value(flag: Any) -> str:
     """True/False/unknown from the file as the dropdown's value."""
     return {True: "yes", False: "no"}.get(flag, "") if isinstance(flag, bool) or flag is None else ""
-
-
-def _esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
 
 
 def _options(values: tuple[str, ...] | list[str], current: Any, blank: str | None = BLANK,
