@@ -179,30 +179,45 @@ def add_pod(name: str, focus: str | None = None, lead_load: str = "normal", acti
 POD_FIELDS = ("name", "focus", "lead_load", "active_projects")
 
 
+def _known_fields(values: dict[str, Any], allowed: tuple[str, ...], what: str) -> None:
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise WorkshopError(f"{what} has no field '{sorted(unknown)[0]}'")
+
+
+def _shown(values: dict[str, Any]) -> str:
+    return ", ".join(f"{k.replace('_', ' ')} {v if v not in (None, '') else 'cleared'}" for k, v in values.items())
+
+
+def _rename(data: Data, entry: Data, value: Any, person_keys: tuple[str, ...]) -> str:
+    """Give `entry` a new name and carry it to every person field that named the old one; returns the old name."""
+    old = str(entry.get("name", "")).strip()
+    new = value or ""
+    entry["name"] = new
+    for person in _people(data):
+        if isinstance(person, dict):
+            for key in person_keys:
+                if person.get(key) == old:
+                    person[key] = new
+    return old
+
+
 def edit_pod(pod: PodRef, **values: Any) -> Change:
     """Change a pod's name, focus, lead_load or active_projects; a new name follows through to its people."""
-    unknown = set(values) - set(POD_FIELDS)
-    if unknown:
-        raise WorkshopError(f"a pod has no field '{sorted(unknown)[0]}'")
+    _known_fields(values, POD_FIELDS, "a pod")
 
     def apply(data: Data) -> None:
         entry = _pods(data)[pod_index(data, pod)]
         for key, value in values.items():
             value = _clean(value)
             if key == "name":
-                old = str(entry.get("name", "")).strip()
-                new = value or ""
-                entry["name"] = new
-                for person in _people(data):
-                    if isinstance(person, dict) and person.get("pod") == old:
-                        person["pod"] = new
+                _rename(data, entry, value, ("pod",))
             elif key == "lead_load" and value in (None, "normal"):
                 entry.pop("lead_load", None)
             else:
                 _set_or_drop(entry, key, value)
 
-    shown = ", ".join(f"{k.replace('_', ' ')} {v if v not in (None, '') else 'cleared'}" for k, v in values.items())
-    return Change(f"pod {pod}: {shown}", apply)
+    return Change(f"pod {pod}: {_shown(values)}", apply)
 
 
 def remove_pod(pod: PodRef) -> Change:
@@ -249,31 +264,23 @@ def add_person(name: str, pod: str | None = None, *, member: str = "core", backg
 def edit_person(person: PersonRef, **values: Any) -> Change:
     """Change a person's name, pod, member, background, reports_to, helps_as or flags; a new name follows
     through to reporting lines and the head of integration."""
-    unknown = set(values) - set(PERSON_FIELDS)
-    if unknown:
-        raise WorkshopError(f"a person has no field '{sorted(unknown)[0]}'")
+    _known_fields(values, PERSON_FIELDS, "a person")
 
     def apply(data: Data) -> None:
         entry = _people(data)[person_index(data, person)]
         for key, value in values.items():
             value = _clean(value)
             if key == "name":
-                old = str(entry.get("name", "")).strip()
-                new = value or ""
-                entry["name"] = new
-                for other in _people(data):
-                    if isinstance(other, dict) and other.get("reports_to") == old:
-                        other["reports_to"] = new
+                old = _rename(data, entry, value, ("reports_to",))
                 if data.get("head_of_integration") == old:
-                    data["head_of_integration"] = new
+                    data["head_of_integration"] = entry["name"]
             elif key == "member" and value in (None, "core"):
                 entry.pop("member", None)
                 entry.pop("helps_as", None)  # only helpers have it; keeping it would make the file invalid
             else:
                 _set_or_drop(entry, key, value)
 
-    shown = ", ".join(f"{k.replace('_', ' ')} {v if v not in (None, '') else 'cleared'}" for k, v in values.items())
-    return Change(f"{person}: {shown}", apply)
+    return Change(f"{person}: {_shown(values)}", apply)
 
 
 def set_role_share(person: PersonRef, role: str, share: float | None) -> Change:
