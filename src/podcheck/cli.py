@@ -144,7 +144,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
     metas = sorted(registry().meta.values(), key=lambda m: m.id)
     if args.format == "json":
-        print(json.dumps([m.model_dump(exclude={"horizon_hint"}) for m in metas], indent=2, ensure_ascii=False))
+        print(json.dumps([m.model_dump() for m in metas], indent=2, ensure_ascii=False))
         return EXIT_OK
     width = max(len(m.id) for m in metas)
     for m in metas:

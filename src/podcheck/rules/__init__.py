@@ -43,7 +43,6 @@ class RuleMeta(BaseModel):
     dimension: str
     message: str
     recommendation: str
-    horizon_hint: str | None = None
 
     @field_validator("principles")
     @classmethod
