@@ -162,10 +162,6 @@ class Assessment(Strict):
             return {k: ({"score": v} if isinstance(v, int) and not isinstance(v, bool) else v) for k, v in value.items()}
         return value
 
-    def pod_members(self, pod: str, *, core: bool = True) -> list[Person]:
-        """People of one pod: core members by default, helpers with core=False."""
-        return [p for p in self.people if p.pod == pod and p.is_core == core]
-
     def person(self, name: str) -> Person | None:
         """The person with this name, if any."""
         return next((p for p in self.people if p.name == name), None)

@@ -58,10 +58,6 @@ class TeamView:
         """Pods with all three roles covered."""
         return [p for p in self.pods if p.complete]
 
-    def pod_of(self, person: Person) -> PodView | None:
-        """The pod a person belongs to."""
-        return next((p for p in self.pods if p.name == person.pod), None)
-
 
 def team_view(assessment: Assessment, rubric: Rubric) -> TeamView:
     """Build the view; members and pods are sorted so that input order never changes a result."""

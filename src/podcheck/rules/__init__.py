@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -58,13 +57,6 @@ class RuleMeta(BaseModel):
         if value not in DIMENSIONS:
             raise ValueError(f"unknown dimension {value}")
         return value
-
-    def placeholders(self) -> set[str]:
-        """Names the message and recommendation templates fill in."""
-        names = set()
-        for text in (self.message, self.recommendation, self.title):
-            names |= {f for _, f, _, _ in string.Formatter().parse(text) if f}
-        return names
 
 
 @dataclass(frozen=True)
