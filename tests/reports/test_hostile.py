@@ -62,3 +62,62 @@ def test_no_script_runs_in_a_browser(browser, written, portfolio_dir, which: str
             assert page.locator("h1").inner_text() == SCRIPT
     finally:
         page.close()
+
+
+# HTML that asks WeasyPrint for local files, a machine font and the network. Reports never contain
+# such references (every name is escaped), but html_to_pdf must refuse them whatever it is given.
+EXTERNAL = """<!DOCTYPE html><html><head>
+<link rel="stylesheet" href="file:///etc/passwd">
+<style>
+@import url("http://127.0.0.1:9/evil.css");
+@font-face { font-family: Machine; src: url("file:///usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"); }
+p { font-family: Machine, "podcheck Arimo"; background: url("file:///etc/hostname"); }
+</style></head>
+<body><p>Only text here</p><img src="file:///etc/hostname" alt=""><img src="http://127.0.0.1:9/x.png" alt=""></body></html>
+"""
+
+
+def test_pdf_loads_nothing_but_the_shipped_fonts(monkeypatch) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from podcheck import render
+
+    asked: list[tuple[str, bool]] = []
+    allowed = render.allowed_url
+    monkeypatch.setattr(render, "allowed_url", lambda url: asked.append((url, allowed(url))) or allowed(url))
+    pdf = render.html_to_pdf(EXTERNAL)
+    shipped = {face.path.as_uri() for face in render.shipped_fonts()}
+    assert {url for url, ok in asked if ok} == shipped
+    refused = {url for url, ok in asked if not ok}
+    assert {"file:///etc/passwd", "http://127.0.0.1:9/evil.css", "file:///etc/hostname",
+            "file:///usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "http://127.0.0.1:9/x.png"} <= refused
+    reader = PdfReader(io.BytesIO(pdf))
+    assert "Only text here" in reader.pages[0].extract_text()
+    resources = reader.pages[0]["/Resources"]
+    assert "/XObject" not in resources or not any(
+        x.get_object()["/Subtype"] == "/Image" for x in resources["/XObject"].values())
+    fonts = {str(f.get_object()["/BaseFont"]) for f in resources["/Font"].values()}
+    assert all("podcheck-Arimo" in name for name in fonts), fonts
+
+
+@pytest.mark.parametrize("url", [
+    "file:///etc/passwd",
+    "http://127.0.0.1:9/font.ttf",
+    "https://example.invalid/Arimo.ttf",
+    "ftp://127.0.0.1/x",
+    "file:///usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "{folder}/LICENSE",
+    "{folder}/__init__.py",
+    "{font}/../../__init__.py",
+    "{font}?x=1",
+    "file://otherhost{path}",
+])
+def test_url_check_allows_only_the_shipped_font_files(url: str) -> None:
+    from podcheck.render import REPORT_FONT, allowed_url, shipped_fonts
+
+    font = shipped_fonts()[0].path
+    url = url.format(folder=REPORT_FONT.folder.as_uri(), font=font.as_uri(), path=font.as_posix())
+    assert not allowed_url(url)
+    assert allowed_url(font.as_uri())
