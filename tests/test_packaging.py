@@ -41,6 +41,11 @@ def test_normalised_reads_names_and_specifiers() -> None:
     assert normalised("pytest") == ("pytest", "")
 
 
+# Dependencies conda-forge does not package: environment.yml installs them from PyPI in its pip
+# block. Everything else must come from conda-forge (that is where Pango for WeasyPrint comes from).
+PYPI_ONLY = {"fontpkg-arimo": "the report font, embedded in every PDF"}
+
+
 def test_pyproject_and_environment_yml_list_the_same_dependencies() -> None:
     project = pyproject()["project"]
     pip_side = [*project["dependencies"], *project["optional-dependencies"]["test"]]
@@ -48,7 +53,11 @@ def test_pyproject_and_environment_yml_list_the_same_dependencies() -> None:
     conda_side = [d for d in env["dependencies"] if isinstance(d, str)]
     conda_side = [d for d in conda_side if normalised(d)[0] not in ("python", "pip")]
     pip_block = [d for d in env["dependencies"] if isinstance(d, dict)]
-    assert pip_block == [{"pip": ["-e ."]}], "environment.yml installs podcheck itself with pip, nothing else"
+    assert len(pip_block) == 1 and list(pip_block[0]) == ["pip"], "one pip block"
+    *from_pypi, itself = pip_block[0]["pip"]
+    assert itself == "-e .", "environment.yml installs podcheck itself with pip, last"
+    assert {normalised(d)[0] for d in from_pypi} <= set(PYPI_ONLY), "the pip block holds only PyPI-only packages"
+    conda_side += from_pypi
     pip_deps = dict(map(normalised, pip_side))
     conda_deps = dict(map(normalised, conda_side))
     assert len(pip_deps) == len(pip_side) and len(conda_deps) == len(conda_side), "a dependency is listed twice"
@@ -85,3 +94,10 @@ def test_questions_lists_the_bank(run_cli) -> None:
         assert q.text in run.out
     as_json = run_cli("questions", "--format", "json")
     assert [q["id"] for q in json.loads(as_json.out)] == [q.id for q in bank]
+
+
+def test_the_report_font_is_a_runtime_dependency() -> None:
+    from podcheck.render import REPORT_FONT
+
+    runtime = {normalised(d)[0] for d in pyproject()["project"]["dependencies"]}
+    assert REPORT_FONT.distribution in runtime, "PDFs embed this font: pip must install it with podcheck"
