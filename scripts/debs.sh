@@ -7,7 +7,32 @@ for pkg in "$@"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "podcheck: please install these system packages yourself: ${missing[*]}" >&2
+  # Not Debian or Ubuntu: say what each platform installs instead of the Debian names.
+  echo "podcheck: no apt-get here to install ${missing[*]}; instead:" >&2
+  others=()
+  for pkg in "${missing[@]}"; do
+    case "$pkg" in
+      libpango*) pango=1 ;;
+      chromium) chromium=1 ;;
+      *) others+=("$pkg") ;;
+    esac
+  done
+  if [ -n "${pango:-}" ]; then
+    cat >&2 <<'EOF'
+  Pango, for PDF reports:
+    macOS:       brew install pango   (or the conda route, as on Windows)
+    Windows:     conda env create -f environment.yml && conda activate podcheck
+                 (conda-forge brings Pango with WeasyPrint)
+    other Linux: your distribution's pango package (dnf install pango, pacman -S pango, apk add pango)
+EOF
+  fi
+  if [ -n "${chromium:-}" ]; then
+    echo "  Chromium, for the browser tests: install Chromium or Chrome and set PODCHECK_CHROMIUM to its path" >&2
+  fi
+  if [ ${#others[@]} -gt 0 ]; then
+    echo "  also, from your package manager: ${others[*]}" >&2
+  fi
+  echo "  Then run podcheck as README.md's \"Beyond Debian (macOS, Windows)\" shows." >&2
   exit 1
 fi
 sudo=""

@@ -101,3 +101,46 @@ def test_the_report_font_is_a_runtime_dependency() -> None:
 
     runtime = {normalised(d)[0] for d in pyproject()["project"]["dependencies"]}
     assert REPORT_FONT.distribution in runtime, "PDFs embed this font: pip must install it with podcheck"
+
+
+def no_apt_path(folder: Path) -> str:
+    """A PATH with the shell tools the Makefile and scripts/debs.sh use, but no apt-get or dpkg."""
+    import shutil
+
+    folder.mkdir()
+    for tool in ("bash", "sh", "make", "cat", "cksum", "cut", "grep", "id", "env", "rm", "touch", "test"):
+        found = shutil.which(tool)
+        if found:
+            (folder / tool).symlink_to(found)
+    return str(folder)
+
+
+def test_debs_script_without_apt_says_what_to_do_on_each_platform(tmp_path: Path) -> None:
+    import subprocess
+
+    run = subprocess.run(["bash", str(ROOT / "scripts" / "debs.sh"), "libpango-1.0-0", "libpangoft2-1.0-0"],
+                         capture_output=True, text=True, env={"PATH": no_apt_path(tmp_path / "bin")}, timeout=60)
+    assert run.returncode == 1
+    for advice in ("macOS:", "brew install pango", "Windows:", "conda env create -f environment.yml",
+                   "other Linux:", "pango package", "Beyond Debian"):
+        assert advice in run.stderr, advice
+
+
+def test_make_workshop_starts_without_the_pdf_libraries(tmp_path: Path) -> None:
+    import subprocess
+
+    # A stand-in for the venv's python: PDFs do not work here, and starting the workshop just says so.
+    venv_bin = tmp_path / "venv-bin"
+    venv_bin.mkdir()
+    (venv_bin / "python").write_text('#!/bin/sh\n[ "$1" = "-m" ] && { echo "workshop started: $2"; exit 0; }\nexit 1\n',
+                                     encoding="utf-8")
+    (venv_bin / "python").chmod(0o755)
+    stamp = tmp_path / "stamp"
+    stamp.touch()
+    run = subprocess.run(["make", "--no-print-directory", "workshop", f"BIN={venv_bin}", f"RUN_STAMP={stamp}"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60,
+                         env={"PATH": no_apt_path(tmp_path / "bin"), "HOME": str(tmp_path)})
+    assert run.returncode == 0, run.stderr
+    assert "workshop started: podcheck.workshop_server" in run.stdout
+    assert "brew install pango" in run.stderr
+    assert "starting the workshop without PDF hand-outs" in run.stderr

@@ -808,6 +808,10 @@ def _portfolio(outcomes: list[Outcome], out: Path) -> dict[str, Path]:
 def run_batch(args: argparse.Namespace) -> int:
     """`podcheck batch INPUT... --out DIR`; returns the exit code (1 when any unit failed)."""
     formats = _formats(args.formats)
+    if "pdf" in formats:
+        from .render import require_pdf
+
+        require_pdf()  # without Pango: one line saying what to install, before any unit runs
     if args.timeout is not None and args.timeout <= 0:
         raise InputError.single("--timeout", "must be a positive number of seconds")
     if args.jobs is not None and args.jobs <= 0:

@@ -840,6 +840,18 @@ class Workshop:
             self.handout_status.value = "<span class='podcheck-error'>Tick at least one format.</span>"
             return {}
         self.handout_status.value = "Writing…"
+        no_pdf = ""
+        if "pdf" in formats:
+            try:
+                render.require_pdf()
+            except render.PdfUnavailable as exc:
+                # Without Pango (or the report font) the rest of the hand-out is still written.
+                formats = tuple(f for f in formats if f != "pdf")
+                no_pdf = (f"<span class='podcheck-error'>No PDF: PDF reports {_esc(exc.problems[0].message)}. "
+                          "Then write the hand-out again.</span>")
+                if not formats:
+                    self.handout_status.value = no_pdf
+                    return {}
         try:
             written: dict[str, Path] = writer(self.state.result, self.state.model, Path(self.handout_folder.value), formats=formats)
         except (OSError, InputError) as exc:
@@ -858,7 +870,7 @@ class Workshop:
                 links.append(f"<li>{fmt.upper()}: <code>{_esc(path)}</code></li>")
         self.handout_links.outputs = ()
         self.handout_links.append_display_data(HTML(f"<ul>{''.join(links)}</ul>"))
-        self.handout_status.value = f"Written {dt.datetime.now():%H:%M:%S}."
+        self.handout_status.value = f"Written {dt.datetime.now():%H:%M:%S}. {no_pdf}".strip()
         return written
 
 
