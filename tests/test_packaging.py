@@ -144,3 +144,16 @@ def test_make_workshop_starts_without_the_pdf_libraries(tmp_path: Path) -> None:
     assert "workshop started: podcheck.workshop_server" in run.stdout
     assert "brew install pango" in run.stderr
     assert "starting the workshop without PDF hand-outs" in run.stderr
+
+
+def test_python_dash_m_podcheck_is_the_command() -> None:
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "podcheck", "rules"], capture_output=True, text=True, cwd=ROOT,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "roles.missing-lead" in run.stdout
+    bad = subprocess.run([sys.executable, "-m", "podcheck", "assess", "nope.yaml"], capture_output=True, text=True,
+                         cwd=ROOT, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.startswith("podcheck: nope.yaml")
