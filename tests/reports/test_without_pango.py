@@ -133,3 +133,21 @@ def test_workshop_hand_out_without_pango_writes_the_html_and_says_what_to_instal
     for command in INSTALL:
         assert command in status
     assert "href='handouts/commerce.html'" in ui.handout_links.outputs[0]["data"]["text/html"]
+
+
+def test_pdf_without_the_font_package_says_what_to_install(monkeypatch, capsys, tmp_path: Path) -> None:
+    # Installed without its dependencies (pip --no-deps): no silent fallback to the machine's fonts.
+    from podcheck import render
+
+    monkeypatch.setattr(render, "REPORT_FONT", render.ReportFont("Arimo", "no_such_font_package", "fontpkg-arimo",
+                                                                 "podcheck Arimo"))
+    render.shipped_fonts.cache_clear()
+    try:
+        out = tmp_path / "commerce.pdf"
+        code = cli.main(["assess", str(COMMERCE), "--format", "pdf", "-o", str(out)])
+    finally:
+        monkeypatch.undo()
+        render.shipped_fonts.cache_clear()
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert err.strip() == "podcheck: PDF reports: need the report font, which is not installed: pip install fontpkg-arimo"
