@@ -6,6 +6,8 @@ Public functions:
     write_unit_reports(result, assessment, out_dir, formats=...)  write a unit's report files
 Templates live in templates/ (Jinja2, see environment()); html/ holds the per-unit and
 portfolio reports with their shared layout, partials and print stylesheet; md/ the wiki versions.
+PDFs: html_to_pdf imports WeasyPrint only when called (without Pango it raises PdfUnavailable,
+one line saying what to install) and lays the page out in the shipped font, REPORT_FONT.
 """
 
 from __future__ import annotations
