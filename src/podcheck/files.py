@@ -108,7 +108,8 @@ def plain_reason(exc: OSError) -> str:
             return f"{blocker} is a file, not a folder"
     if exc.errno in _REASONS:
         return _REASONS[exc.errno]
-    return (exc.strerror or str(exc) or exc.__class__.__name__).lower()
+    text = exc.strerror or str(exc) or exc.__class__.__name__
+    return text[:1].lower() + text[1:]
 
 
 def _first_file_in(path: Path) -> Path | None:

@@ -110,7 +110,7 @@ def _tree_problems(root: yaml.Node, file: str) -> list[Problem]:
                     # Reported where the key sits, with its line (pydantic would know neither).
                     add(loc, key_node, _key_problem(key_node))
                     continue
-                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _MERGE_TAG:
+                if key_node.tag != _MERGE_TAG:
                     if key in first_line:
                         add(child, key_node, f"key '{key_node.value}' appears twice (first on line {first_line[key]})")
                     first_line.setdefault(key, key_node.start_mark.line + 1)
@@ -149,6 +149,8 @@ def _node_text(node: yaml.Node, limit: int = 40) -> str:
 def _key_problem(node: yaml.Node) -> str:
     if not isinstance(node, yaml.ScalarNode):
         return f"key {_node_text(node)} must be text, not a {'list' if isinstance(node, yaml.SequenceNode) else 'mapping'}"
+    if node.value == "":
+        return "a key is missing (nothing before the ':')"
     kind = _KEY_KINDS.get(node.tag, _short_tag(node.tag))
     return f"key {_node_text(node)} must be text, but YAML reads it as {kind}: put it in quotes (\"{node.value}\")"
 
@@ -162,20 +164,24 @@ def _surprising_number(node: yaml.ScalarNode) -> str | None:
     digits = text.replace("_", "")
     sign = -1 if digits.startswith("-") else 1
     digits = digits.lstrip("+-")
-    if ":" in digits:
-        kind = "a base-60"
-        value: float = 0
-        for part in digits.split(":"):
-            value = value * 60 + (float(part) if node.tag == _FLOAT_TAG else int(part))
-    elif node.tag == _FLOAT_TAG or _PLAIN_INTEGER.fullmatch(text):
-        return None
-    elif digits[:2] in ("0x", "0X"):
-        kind, value = "a hexadecimal", int(digits[2:], 16)
-    elif digits[:2] in ("0b", "0B"):
-        kind, value = "a binary", int(digits[2:], 2)
-    else:
-        kind, value = "an octal", int(digits, 8)
-    return (f"'{text}' is {kind} number to YAML ({sign * value:g}); write a plain decimal number, "
+    value: float
+    try:
+        if ":" in digits:
+            kind, value = "a base-60", 0
+            for part in digits.split(":"):
+                value = value * 60 + (float(part) if node.tag == _FLOAT_TAG else int(part))
+        elif node.tag == _FLOAT_TAG or _PLAIN_INTEGER.fullmatch(text):
+            return None
+        elif digits[:2] in ("0x", "0X"):
+            kind, value = "a hexadecimal", int(digits[2:], 16)
+        elif digits[:2] in ("0b", "0B"):
+            kind, value = "a binary", int(digits[2:], 2)
+        else:
+            kind, value = "an octal", int(digits, 8)
+    except ValueError:
+        return None  # not a number at all (`!!int twelve`): building the value reports it
+    shown = f"{sign * value:g}" if isinstance(value, float) else str(sign * value)
+    return (f"'{text}' is {kind} number to YAML ({shown}); write a plain decimal number, "
             "or put it in quotes if you mean text")
 
 
@@ -250,7 +256,9 @@ def _check_size(text: str, file: str) -> None:
     budget on values expanded through aliases is checked after composing, in _tree_problems.
     """
     if len(text) <= MAX_VALUES:
-        return  # every value takes at least one character: a text this short cannot exceed the budget
+        # Values take about a character each at the very least: the tree of a text this short is
+        # cheap to build, and _tree_problems applies the budget to it.
+        return
     loader = _SafeLineLoader(text)
     count = 0
     try:
