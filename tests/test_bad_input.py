@@ -6,6 +6,7 @@ Every case must end with exit code 2, nothing on standard output, no traceback, 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,9 @@ people:
   - {name: Bo Chen, pod: CRM, roles: {technologist: 1.0}, background: mis}
   - {name: Cy Diaz, pod: CRM, roles: {analyst: 1.0}, background: business-process}
 """
+
+
+CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def edit(old: str, new: str) -> str:
@@ -109,6 +113,49 @@ CASES = [
         f"b{i}: &b{i} [{', '.join([f'*b{i - 1}'] * 10) if i else 'x, x, x, x, x, x, x, x, x, x'}]\n" for i in range(9)),
         (("", "holds more than 200,000 values"),)),
     Case("nested-too-deep", GOOD + "notes: " + "[" * 5000 + "\n", (("", "nested too deeply"),)),
+    # Names are one line of visible text: no terminal escapes, line breaks, direction controls or blanks.
+    Case("name-with-terminal-escape", edit("organization: Acme Corp", 'organization: "Acme \\e[2J\\e[31mCorp"'),
+         (("organization", "one line of plain text: it holds the control character \\x1b"),)),
+    Case("name-with-line-break", edit("unit: Payments", 'unit: "Payments\\npodcheck: payments.yaml: forged line"'),
+         (("unit", "holds a line break (\\n)"),)),
+    Case("name-with-line-separator", edit("unit: Payments", 'unit: "Payments\\u2028forged"'),
+         (("unit", "holds a line break (\\u2028)"),)),
+    Case("name-with-bidi-override", edit("name: Ana Ruiz", 'name: "Ana \\u202eziuR"'),
+         (("people[0].name", "holds the invisible direction control U+202E"),)),
+    Case("name-with-bidi-isolate", edit("name: CRM", 'name: "CRM\\u2066"').replace("pod: CRM", 'pod: "CRM\\u2066"'),
+         (("pods[0].name", "U+2066"),) + tuple((f"people[{i}].pod", "U+2066") for i in range(3))),
+    Case("name-with-tab", edit("pods:", 'head_of_integration: "Ana\\tRuiz"\npods:'),
+         (("head_of_integration", "holds a tab (\\t)"),)),
+    Case("name-only-zero-width", edit("unit: Payments", 'unit: "\\u200b\\u200d\\ufeff\\u2060"'),
+         (("unit", "has no visible characters"),)),
+    Case("reports-to-invisible", edit("background: mis}", 'background: mis, reports_to: "\\u200b"}'),
+         (("people[1].reports_to", "has no visible characters"),)),
+    Case("note-with-terminal-escape",
+         GOOD + 'answers: {overlap-technology: {score: 3, note: "fine\\e]8;;http://evil\\a"}}\n',
+         (("answers.overlap-technology.note", "the control character \\x1b"),)),
+    Case("unknown-key-with-escape", edit("focus: domain}", 'focus: domain, "col\\e[31mour": blue}'),
+         (("pods[0].col\\x1b[31mour", "unknown key 'col\\x1b[31mour'"),)),
+    # Bytes and keys YAML cannot take say where they are.
+    Case("nul-byte", GOOD.encode("utf-8").replace(b"Acme Corp", b"Acme\x00Corp"),
+         (("", "holds a NUL byte"),)),
+    Case("nul-byte-line", GOOD.encode("utf-8").replace(b"Acme Corp", b"Acme\x00Corp"), (("", "(line 2)"),)),
+    Case("raw-control-byte", GOOD.encode("utf-8").replace(b"Bo Chen", b"Bo\x1bChen"),
+         (("", "holds the control character \\x1b, which YAML does not allow: delete it (line 9)"),)),
+    Case("number-as-key-line", GOOD + "1: one\n", (("", 'key 1 must be text, but YAML reads it as a number: put it in quotes ("1") (line 11)'),)),
+    Case("date-as-key", GOOD + "2026-01-01: one\n", (("", "key 2026-01-01 must be text"),)),
+    Case("date-as-key-line", GOOD + "2026-01-01: one\n", (("", "(line 11)"),)),
+    Case("null-as-key", edit("focus: domain}", "focus: domain, null: x}"), (("pods[0]", 'key null must be text, but YAML reads it as null (nothing): put it in quotes ("null") (line 6)'),)),
+    Case("list-as-key", GOOD + "? [a, b]\n: one\n", (("", "key [a, b] must be text, not a list (line 11)"),)),
+    # YAML 1.1 reads these as numbers nobody meant: 16, 90, 8.
+    Case("hex-number", edit("focus: domain}", "focus: domain, active_projects: 0x10}"),
+         (("pods[0].active_projects", "'0x10' is a hexadecimal number to YAML (16); write a plain decimal number"),)),
+    Case("sexagesimal-number", edit("focus: domain}", "focus: domain, active_projects: 1:30}"),
+         (("pods[0].active_projects", "'1:30' is a base-60 number to YAML (90)"),)),
+    Case("octal-number", edit("focus: domain}", "focus: domain, active_projects: 010}"),
+         (("pods[0].active_projects", "'010' is an octal number to YAML (8)"),)),
+    Case("sexagesimal-float", edit("{lead: 1.0}", "{lead: 0:30.5}"),
+         (("people[0].roles.lead", "'0:30.5' is a base-60 number to YAML (30.5)"),)),
+    Case("hex-as-name", edit("name: Bo Chen", "name: 0xBC"), (("people[1].name", "or put it in quotes"),)),
 ]
 
 
@@ -128,6 +175,8 @@ def assert_problems(run, path: Path, problems: tuple[tuple[str, str], ...]) -> l
     assert run.code == 2, run
     assert run.out == ""
     assert "Traceback" not in run.err
+    # An error line never carries what could drive a terminal, forge a line or reorder text.
+    assert not CONTROLS.search(run.err.replace("\n", "")), repr(run.err)
     lines = run.err.splitlines()
     assert len(lines) == len(problems), run.err
     for where, words in problems:
@@ -183,6 +232,28 @@ def test_bad_rubric_names_file_and_key(tmp_path: Path, run_cli) -> None:
         ("pod_max_cor", "unknown key 'pod_max_cor'; did you mean 'pod_max_core'?"),
         ("pod_max_with_extended", "must be a whole number (got 'lots')"),
     ))
+
+
+def test_rubric_weighing_nothing_is_refused(tmp_path: Path, run_cli) -> None:
+    # With every weight 0 the overall score would be a silent 0 for every unit.
+    team = tmp_path / "payments.yaml"
+    team.write_text(GOOD)
+    rubric = tmp_path / "flat.yaml"
+    weights = ", ".join(f"{d}: 0" for d in podcheck.DEFAULT_RUBRIC.dimension_weights)
+    rubric.write_text(f"dimension_weights: {{{weights}}}\n")
+    assert_problems(run_cli("assess", team, "--rubric", rubric), rubric, (
+        ("dimension_weights", "every weight is 0, so every unit would score 0: give at least one dimension a weight "
+                              "above 0 (line 1)"),
+    ))
+
+
+def test_notes_may_span_lines(tmp_path: Path, run_cli) -> None:
+    # Free text keeps its line breaks; only names must be one line.
+    path = tmp_path / "payments.yaml"
+    path.write_text(GOOD + "answers:\n  overlap-technology:\n    score: 3\n    note: |\n      first line\n      # second\n")
+    run = run_cli("assess", path, "--format", "md")
+    assert run.code == 0, run.err
+    assert "\n# second" not in run.out  # a note cannot forge a Markdown heading
 
 
 def test_anchors_and_merge_keys_are_plain_yaml(tmp_path: Path, run_cli) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from . import __version__
 from .errors import InputError
 from .result import SEVERITIES
+from .text import printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -78,7 +79,7 @@ def _emit(text: str | bytes, output: str | None) -> None:
         from .files import write_atomic
 
         write_atomic(output, text)
-        print(f"wrote {output}", file=sys.stderr)
+        print(f"wrote {printable(output)}", file=sys.stderr)
     elif isinstance(text, bytes):
         sys.stdout.buffer.write(text)
     else:
@@ -91,6 +92,8 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 
     if args.format == "pdf" and not args.output:
         raise InputError.single("--output", "a PDF needs a file to go to: add -o report.pdf")
+    if args.output:
+        _refuse_overwriting_inputs(args.output, [args.file, args.rubric, args.previous])
     rubric = load_rubric(args.rubric) if args.rubric else None
     assessment = load_assessment(args.file)
     result = assess(assessment, rubric)
@@ -105,6 +108,16 @@ def _cmd_assess(args: argparse.Namespace) -> int:
         if any(SEVERITIES.index(f.severity) <= worst for f in result.findings):
             return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _refuse_overwriting_inputs(output: str, inputs: Sequence[str | None]) -> None:
+    """-o naming an input (by any path, symlink or hard link) would replace it with the report."""
+    from .files import same_file
+
+    for source in inputs:
+        if source and same_file(output, source):
+            raise InputError.single(output, f"-o names the input file {source}; writing there would replace it: "
+                                    "choose another path")
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
@@ -158,6 +171,27 @@ COMMANDS = {
 }
 
 
+def _quiet_broken_pipe() -> int:
+    # Output piped into `head` and the like: stop quietly.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_OK
+
+
+def _os_error_line(exc: OSError) -> str:
+    """A failed write as `PATH: cannot write: reason`.
+
+    Input files are read through files.read_bounded, which raises InputError; an OSError that
+    gets this far comes from writing: a folder that cannot be made, a disk that filled.
+    """
+    from .files import WriteError, plain_reason
+
+    if isinstance(exc, WriteError):
+        return str(exc)
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}cannot write: {plain_reason(exc)}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `podcheck` command; returns the exit code."""
     args = _parser().parse_args(argv)
@@ -167,14 +201,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"podcheck: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            return _quiet_broken_pipe()
+        print(f"podcheck: {printable(_os_error_line(exc))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("podcheck: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        # Output piped into `head` and the like: stop quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .text import printable
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -17,7 +19,8 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}: {self.path}: " if self.path else f"{self.file}: "
         line = f" (line {self.line})" if self.line else ""
-        return f"{where}{self.message}{line}"
+        # Messages quote the input: escape what could forge a line or drive the terminal.
+        return printable(f"{where}{self.message}{line}")
 
 
 class InputError(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -13,7 +14,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputError, Problem
+from .files import read_bounded
 from .model import SCHEMA, Assessment
+from .text import describe_char, name_problem
 
 MAX_FILE_BYTES = 5_000_000
 Loc = tuple[str | int, ...]
@@ -74,7 +77,7 @@ def _short_tag(tag: str) -> str:
 def _tree_problems(root: yaml.Node, file: str) -> list[Problem]:
     """Check the parsed tree before building any value: tags, duplicate keys, aliases that loop or explode."""
     problems: list[Problem] = []
-    known_tags = {*_SafeLineLoader.yaml_constructors, "tag:yaml.org,2002:merge"}  # `<<: *base` is plain YAML
+    known_tags = {*_SafeLineLoader.yaml_constructors, _MERGE_TAG}  # `<<: *base` is plain YAML
     count = 0
 
     def add(loc: Loc, node: yaml.Node, message: str) -> None:
@@ -91,13 +94,23 @@ def _tree_problems(root: yaml.Node, file: str) -> list[Problem]:
         if node.tag not in known_tags:
             add(loc, node, f"uses the YAML tag {_short_tag(node.tag)}, which podcheck refuses to load (plain YAML only)")
             return
+        if isinstance(node, yaml.ScalarNode) and node.tag in (_INT_TAG, _FLOAT_TAG):
+            surprise = _surprising_number(node)
+            if surprise:
+                add(loc, node, surprise)
+                return
         inner = open_nodes | {id(node)}
         if isinstance(node, yaml.MappingNode):
             first_line: dict[tuple[str, str], int] = {}
             for key_node, value_node in node.value:
                 key = (key_node.tag, str(key_node.value))
                 child = (*loc, str(key_node.value))
-                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if not isinstance(key_node, yaml.ScalarNode) or (
+                        key_node.tag in known_tags and key_node.tag not in (_STR_TAG, _MERGE_TAG)):
+                    # Reported where the key sits, with its line (pydantic would know neither).
+                    add(loc, key_node, _key_problem(key_node))
+                    continue
+                if key_node.tag != _MERGE_TAG:
                     if key in first_line:
                         add(child, key_node, f"key '{key_node.value}' appears twice (first on line {first_line[key]})")
                     first_line.setdefault(key, key_node.start_mark.line + 1)
@@ -110,9 +123,66 @@ def _tree_problems(root: yaml.Node, file: str) -> list[Problem]:
     try:
         visit(root, (), frozenset())
     except _TooManyValues:
-        return [Problem(file, "", f"holds more than {MAX_VALUES:,} values (YAML aliases expanded); "
-                        "an assessment of one unit is far smaller")]
+        return [_too_many(file)]
     return problems
+
+
+_STR_TAG, _INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_KEY_KINDS = {
+    _INT_TAG: "a number", _FLOAT_TAG: "a number", "tag:yaml.org,2002:bool": "true/false",
+    "tag:yaml.org,2002:null": "null (nothing)", "tag:yaml.org,2002:timestamp": "a date",
+}
+
+
+def _node_text(node: yaml.Node, limit: int = 40) -> str:
+    """A node as it might be written in flow style, for quoting a key in a message."""
+    if isinstance(node, yaml.ScalarNode):
+        text = str(node.value) or "(empty)"
+    elif isinstance(node, yaml.SequenceNode):
+        text = "[" + ", ".join(_node_text(item, limit) for item in node.value) + "]"
+    else:
+        text = "{" + ", ".join(f"{_node_text(k, limit)}: {_node_text(v, limit)}" for k, v in node.value) + "}"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _key_problem(node: yaml.Node) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        return f"key {_node_text(node)} must be text, not a {'list' if isinstance(node, yaml.SequenceNode) else 'mapping'}"
+    if node.value == "":
+        return "a key is missing (nothing before the ':')"
+    kind = _KEY_KINDS.get(node.tag, _short_tag(node.tag))
+    return f"key {_node_text(node)} must be text, but YAML reads it as {kind}: put it in quotes (\"{node.value}\")"
+
+
+_PLAIN_INTEGER = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
+
+
+def _surprising_number(node: yaml.ScalarNode) -> str | None:
+    """Why a YAML 1.1 number is not what its writer meant ('1:30' is 90, '0x10' is 16, '010' is 8), or None."""
+    text = str(node.value)
+    digits = text.replace("_", "")
+    sign = -1 if digits.startswith("-") else 1
+    digits = digits.lstrip("+-")
+    value: float
+    try:
+        if ":" in digits:
+            kind, value = "a base-60", 0
+            for part in digits.split(":"):
+                value = value * 60 + (float(part) if node.tag == _FLOAT_TAG else int(part))
+        elif node.tag == _FLOAT_TAG or _PLAIN_INTEGER.fullmatch(text):
+            return None
+        elif digits[:2] in ("0x", "0X"):
+            kind, value = "a hexadecimal", int(digits[2:], 16)
+        elif digits[:2] in ("0b", "0B"):
+            kind, value = "a binary", int(digits[2:], 2)
+        else:
+            kind, value = "an octal", int(digits, 8)
+    except ValueError:
+        return None  # not a number at all (`!!int twelve`): building the value reports it
+    shown = f"{sign * value:g}" if isinstance(value, float) else str(sign * value)
+    return (f"'{text}' is {kind} number to YAML ({shown}); write a plain decimal number, "
+            "or put it in quotes if you mean text")
 
 
 def _line_map(node: yaml.Node | None, loc: Loc = ()) -> LineMap:
@@ -143,20 +213,16 @@ def _yaml_problem(file: str, exc: yaml.YAMLError) -> Problem:
     return Problem(file, "", f"is not valid YAML: {problem}", line)
 
 
-def read_yaml_mapping(path: str | Path) -> tuple[dict[str, Any], LineMap]:
-    """Read a YAML file whose top level is a mapping; returns the data and a line map for errors."""
+def read_yaml_mapping(path: str | Path, *, what: str = "an assessment file") -> tuple[dict[str, Any], LineMap]:
+    """Read a YAML file whose top level is a mapping; returns the data and a line map for errors.
+
+    Only a regular file of at most MAX_FILE_BYTES is read; `what` names it in the size message.
+    """
     path = Path(path)
     file = str(path)
-    if not path.exists():
-        raise InputError.single(file, "file not found")
     if path.is_dir():
         raise InputError.single(file, "is a folder, not a file (pass the .yaml files in it, or use `podcheck batch`)")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError.single(file, f"cannot be read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise InputError.single(file, f"is {len(raw):,} bytes; an assessment file may be at most {MAX_FILE_BYTES:,}")
+    raw = read_bounded(path, MAX_FILE_BYTES, what=what)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -165,10 +231,64 @@ def read_yaml_mapping(path: str | Path) -> tuple[dict[str, Any], LineMap]:
     return parse_yaml_mapping(text, file)
 
 
+def _check_characters(text: str, file: str) -> None:
+    """Refuse what YAML cannot hold, saying on which line (YAML's own error gives an offset)."""
+    bad = _UNREADABLE.search(text)
+    if bad is None:
+        return
+    line = text.count("\n", 0, bad.start()) + 1
+    char = bad.group()
+    if char == "\x00":
+        raise InputError.single(file, "holds a NUL byte, which text never does (saved as UTF-16, or not a text file?); "
+                                "save it as UTF-8 text", line=line)
+    raise InputError.single(file, f"holds {describe_char(char)}, which YAML does not allow: delete it", line=line)
+
+
+# What YAML 1.1 refuses in a stream: C0 controls but tab, line feed and carriage return; DEL, C1
+# controls but NEL; surrogates; U+FFFE/U+FFFF. libyaml reports these by offset, not line.
+_UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _check_size(text: str, file: str) -> None:
+    """Stop at the value budget while reading, before a tree of millions of nodes is built.
+
+    Counts parser events (every scalar, alias, list and mapping), which cost no tree; the
+    budget on values expanded through aliases is checked after composing, in _tree_problems.
+    """
+    if len(text) <= MAX_VALUES:
+        # Values take about a character each at the very least: the tree of a text this short is
+        # cheap to build, and _tree_problems applies the budget to it.
+        return
+    loader = _SafeLineLoader(text)
+    count = 0
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, _VALUE_EVENTS):
+                count += 1
+                if count > MAX_VALUES:
+                    raise InputError([_too_many(file)])
+            elif isinstance(event, yaml.StreamEndEvent):
+                break
+    except yaml.YAMLError:
+        return  # composing the file reports the error, with its line
+    finally:
+        loader.dispose()
+
+
+_VALUE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
+
+
+def _too_many(file: str) -> Problem:
+    return Problem(file, "", f"holds more than {MAX_VALUES:,} values (YAML aliases expanded); "
+                   "an assessment of one unit is far smaller")
+
+
 def parse_yaml_mapping(text: str, file: str = "<text>") -> tuple[dict[str, Any], LineMap]:
     """Parse YAML text whose top level must be a mapping; errors name `file`."""
     if not text.strip():
         raise InputError.single(file, "file is empty; an assessment starts with `schema: podcheck/1`")
+    _check_characters(text, file)
+    _check_size(text, file)
     loader = _SafeLineLoader(text)
     try:
         node = loader.get_single_node()
@@ -332,6 +452,14 @@ def _line_for(lines: LineMap, loc: Loc) -> int | None:
 # ---------------------------------------------------------------- cross-checks between parts of a file
 
 
+def _reference(value: object) -> str | None:
+    """A name given to refer to a person or pod, stripped; None when it cannot be one (the model says why)."""
+    if not isinstance(value, str) or not value.strip() or name_problem(value.strip()):
+        return None
+    return value.strip()
+
+
+
 def _cross_check(data: dict[str, Any], file: str, lines: LineMap, question_ids: set[str]) -> list[Problem]:
     """Checks that span keys (pods exist, names unique…), made on the raw data so all are reported."""
     problems: list[Problem] = []
@@ -356,10 +484,9 @@ def _cross_check(data: dict[str, Any], file: str, lines: LineMap, question_ids: 
     pod_names = first_places(pods, "pods", "pod")
     person_names = first_places(people, "people", "person")
 
-    head = data.get("head_of_integration")
-    if isinstance(head, str) and head.strip() not in person_names:
+    head = _reference(data.get("head_of_integration"))
+    if head is not None and head not in person_names:
         add(("head_of_integration",), f"no person named '{head}' in people{_suggest(head, person_names)}")
-    head = head.strip() if isinstance(head, str) else None
 
     for i, person in enumerate(people):
         if not isinstance(person, dict):
@@ -369,7 +496,7 @@ def _cross_check(data: dict[str, Any], file: str, lines: LineMap, question_ids: 
         is_head = name is not None and name == head
         pod = person.get("pod")
         if isinstance(pod, str):
-            if pod.strip() not in pod_names:
+            if _reference(pod) is not None and pod.strip() not in pod_names:
                 listed = ", ".join(pod_names) or "none"
                 add(("people", i, "pod"), f"no pod named '{pod}'{_suggest(pod, pod_names)} (pods in this file: {listed})")
         elif pod is None and not is_head:
@@ -379,11 +506,11 @@ def _cross_check(data: dict[str, Any], file: str, lines: LineMap, question_ids: 
             add(("people", i, "roles"), "a core member needs at least one role (lead, technologist or analyst); mark a part-time helper with `member: extended`")
         if person.get("helps_as") is not None and not extended:
             add(("people", i, "helps_as"), "only part-time helpers have this; add `member: extended` or remove it")
-        boss = person.get("reports_to")
-        if isinstance(boss, str):
-            if boss.strip() not in person_names:
+        boss = _reference(person.get("reports_to"))
+        if boss is not None:
+            if boss not in person_names:
                 add(("people", i, "reports_to"), f"no person named '{boss}' in people{_suggest(boss, person_names)}")
-            elif boss.strip() == name:
+            elif boss == name:
                 add(("people", i, "reports_to"), "a person cannot report to themselves")
 
     answers = data.get("answers")

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -14,6 +15,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from .text import free_text_problem, name_problem
 
 SCHEMA = "podcheck/1"
 
@@ -43,7 +46,24 @@ def _not_true_false(value: object) -> object:
     return value
 
 
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+def _plain_name(value: str) -> str:
+    # A name reaches terminals, Markdown and error lines: one line of visible text, nothing that
+    # moves the cursor, forges a line or heading, or reorders the text around it.
+    problem = name_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _free_text(value: str) -> str:
+    problem = free_text_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_plain_name)]
+FreeText = Annotated[str, AfterValidator(_free_text)]
 Share = Annotated[float, BeforeValidator(_not_true_false), Field(gt=0, le=1)]
 Count = Annotated[int, BeforeValidator(_not_true_false), Field(ge=0, le=1_000_000)]
 
@@ -121,7 +141,7 @@ class Answer(Strict):
     """A questionnaire answer on the 1..5 scale, with an optional note."""
 
     score: Annotated[int, Field(ge=1, le=5)]
-    note: str | None = None
+    note: FreeText | None = None
 
 
 class Assessment(Strict):

@@ -24,7 +24,7 @@ from urllib.parse import quote
 from . import __version__
 from .dimensions import DIMENSIONS
 from .errors import InputError, Problem
-from .files import neutralise, unique_names, write_atomic
+from .files import file_kind, neutralise, unique_names, write_atomic
 from .render import REPORT_FORMATS
 from .result import SEVERITIES, Result
 
@@ -318,6 +318,9 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
             found += inside
         elif path.is_file():
             found.append(path)
+        elif path.exists():
+            # A FIFO or a device: reading it would wait for ever or never end.
+            missing.append(Problem(str(path), "", f"is {file_kind(path.stat().st_mode)}, not a regular file"))
         else:
             missing.append(Problem(str(path), "", "no such file or folder"))
     if missing:
@@ -344,6 +347,8 @@ def portfolio_command(args: Any) -> int:
     rubric = load_rubric(args.rubric) if getattr(args, "rubric", None) else None
     paths = expand_inputs(args.inputs)
     out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError.single(str(out), "is a file; --out needs a folder")
     loaded: list[tuple[Result, Any]] = []
     failures: list[Failure] = []
     for path in paths:

@@ -59,7 +59,7 @@ def load_rubric(path: str | Path) -> Rubric:
     from .load import read_yaml_mapping, validation_problems
 
     path = Path(path)
-    overrides, lines = read_yaml_mapping(path)
+    overrides, lines = read_yaml_mapping(path, what="a rubric file")
     merged = _defaults()
     for key, value in overrides.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
@@ -73,4 +73,8 @@ def load_rubric(path: str | Path) -> Rubric:
     unknown = set(rubric.dimension_weights) - set(DEFAULT_RUBRIC.dimension_weights)
     if unknown:
         raise InputError.single(str(path), f"unknown dimension '{sorted(unknown)[0]}'", "dimension_weights")
+    if not any(rubric.dimension_weights.values()):
+        # The overall score is a weighted mean: with nothing to weigh, every unit would silently score 0.
+        raise InputError.single(str(path), "every weight is 0, so every unit would score 0: give at least one "
+                                "dimension a weight above 0", "dimension_weights", lines.get(("dimension_weights",)))
     return rubric

@@ -624,7 +624,7 @@ class WorkshopState:
         while target.exists():
             n += 1
             target = self.history_dir / f"{self.path.stem}-{stamp}-{n}{self.path.suffix}"
-        write_atomic(target, old)
+        write_atomic(target, old, mode=self.path.stat().st_mode & 0o777)  # as private as the roster
         for stale in self.history()[: -self.history_keep or None]:
             stale.unlink(missing_ok=True)
 
