@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError, Problem
-from .files import FORMULA_START, neutralise, unique_names, write_atomic
+from .files import neutralise, unique_names, unneutralise, write_atomic
 from .load import MAX_FILE_BYTES, parse_assessment
 from .model import ROLES, SCHEMA, Assessment
 from .questions import questions
@@ -248,11 +248,6 @@ def _column_problems(sheet: Sheet, allowed: set[str], required: tuple[str, ...],
 # ---------------------------------------------------------------- cells → values
 
 
-def _unquote(text: str) -> str:
-    # A leading apostrophe is how exported CSVs keep =, +, - and @ from being run as formulas.
-    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START else text
-
-
 def _number(value: Any) -> Any:
     """A number from a cell: 0.5, '0.5', '0,5' or '50%'; anything else is returned unchanged."""
     if isinstance(value, bool):
@@ -273,7 +268,8 @@ def _cell(kind: str, value: Any) -> Any:
     """A spreadsheet cell as the value an assessment file would hold; unreadable values pass through
     unchanged so that parse_assessment names the problem in its usual words."""
     if isinstance(value, str):
-        value = _unquote(value)
+        # A leading apostrophe is how exported rosters keep =, +, - and @ from being run as formulas.
+        value = unneutralise(value)
     if kind == "text":
         return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
     if kind == "choice":

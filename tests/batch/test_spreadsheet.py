@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import openpyxl
@@ -153,3 +154,29 @@ def test_facts_option_and_not_a_spreadsheet(tmp_path: Path) -> None:
     proc = podcheck_cli("import", tmp_path / "people.txt", "--out", tmp_path / "units")
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"podcheck: {tmp_path / 'people.txt'}: is not a spreadsheet podcheck reads; use .xlsx or .csv"
+
+
+NAMES = ["'Ana", "'-Ana", "''Bo", "'=1+1", "'@x", "=HYPERLINK(\"http://x\")", "-Cy", "+Di", "@Ed", "O'Neil", "'"]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_names_starting_with_an_apostrophe_or_a_formula_sign_survive_a_round_trip(tmp_path: Path, suffix: str) -> None:
+    data = ALL[0].to_yaml_dict()
+    renamed = dict(zip((p["name"] for p in data["people"]), NAMES, strict=False))
+    for person in data["people"]:
+        person["name"] = renamed.get(person["name"], person["name"])
+        if "reports_to" in person:
+            person["reports_to"] = renamed.get(person["reports_to"], person["reports_to"])
+    if data.get("head_of_integration"):
+        data["head_of_integration"] = renamed.get(data["head_of_integration"], data["head_of_integration"])
+    team = podcheck.parse_assessment(data)
+    assert {p.name for p in team.people} >= set(NAMES)
+    roster = tmp_path / f"r.{suffix}"
+    if suffix == "csv":
+        spreadsheet.write_roster_csv([team], roster)
+        cells = {row[1] for row in csv.reader(roster.read_text(encoding="utf-8").splitlines())}
+        # Every cell a spreadsheet program would run as a formula is quoted.
+        assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]
+    else:
+        spreadsheet.write_roster_xlsx([team], roster)
+    assert spreadsheet.load_roster(roster) == [team]
