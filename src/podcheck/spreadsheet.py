@@ -91,6 +91,7 @@ class Sheet:
 class _Unreadable:
     """A workbook cell whose value cannot be used: a formula never computed, or a formula's error."""
 
+    content: str  # what the cell shows in the file: the formula or the error value
     message: str
 
 
@@ -151,7 +152,7 @@ def _table(file: str, sheet: str | None, raw_rows: Iterable[tuple[int, dict[int,
                 continue
             name = columns[index] if index < len(columns) else ""
             if not name:
-                shown = value.message if isinstance(value, _Unreadable) else value
+                shown = value.content if isinstance(value, _Unreadable) else value
                 problems.append(Problem(file, where.where(number), f"a value ({str(shown)[:40]!r}) in column "
                                         f"{_column_label(sheet, index)}, which has no name in the header row"))
                 continue
@@ -262,12 +263,13 @@ def _worksheet_rows(ws: Any) -> Iterator[tuple[int, dict[int, Any]]]:
             cell: dict[str, Any] = super().parse_cell(element)
             formula = element.find(FORMULA_TAG)
             if formula is not None and cell["value"] is None and cell["data_type"] == "n":
-                shown = f" (={formula.text})" if formula.text else ""
-                cell["value"] = _Unreadable(f"has a formula{shown} but no saved value; open the file in a "
-                                            "spreadsheet program and save it again, or type the value")
-            elif cell["data_type"] == "e":
-                cell["value"] = _Unreadable(f"shows the spreadsheet error {cell['value']}; fix the formula or "
-                                            "type the value")
+                text = f"={formula.text}" if formula.text else "a formula"
+                shown = f" ({text})" if formula.text else ""
+                cell["value"] = _Unreadable(text, f"has a formula{shown} but no saved value; open the file in a "
+                                                  "spreadsheet program and save it again, or type the value")
+            elif cell["data_type"] == "e" and cell["value"] is not None:
+                cell["value"] = _Unreadable(str(cell["value"]), f"shows the spreadsheet error {cell['value']}; "
+                                                                "fix the formula or type the value")
             return cell
 
     book = ws.parent
