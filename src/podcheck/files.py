@@ -302,11 +302,25 @@ _FILE_MODE = 0o666 & ~_current_umask()
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _quoted(text: str) -> bool:
+    # An apostrophe before a formula sign, or before another apostrophe, is one neutralise added.
+    return len(text) > 1 and text[0] == "'" and text[1] in (*FORMULA_START, "'")
+
+
 def neutralise(cell: object) -> object:
-    """A cell a spreadsheet will not run as a formula: such text gets a leading apostrophe."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_START):
+    """A cell a spreadsheet will not run as a formula: such text gets a leading apostrophe.
+
+    Text that already looks quoted ("'=x", "''x") gets one too, so that `unneutralise` gives back
+    exactly what was written: a name that really starts with an apostrophe survives a round trip.
+    """
+    if isinstance(cell, str) and (cell.startswith(FORMULA_START) or _quoted(cell)):
         return "'" + cell
     return cell
+
+
+def unneutralise(text: str) -> str:
+    """The text `neutralise` was given: one leading apostrophe before a formula sign or an apostrophe goes."""
+    return text[1:] if _quoted(text) else text
 
 
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}

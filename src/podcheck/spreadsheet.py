@@ -6,6 +6,11 @@ said once per unit (organisation, date, head of integration, context, questionna
 rows whose `pod` cell is empty, and what is said once per pod (focus, lead load, active projects)
 on rows that name a pod. Column names are case-insensitive; spaces and hyphens count as `_`.
 
+In a workbook only visible sheets are read (a hidden people or facts sheet is an error, not skipped),
+only the cells the file really holds are visited (a stray formatted cell at XFD1048576 costs nothing),
+and a formula is read through the value the spreadsheet program saved with it: a formula without one
+(as scripts write them) or with an error value (#N/A) is an error naming its cell.
+
 Every unit is turned into the same dict an assessment YAML file gives and validated by
 `podcheck.parse_assessment`, so the rules and messages stay those of YAML input; only the place
 is translated back, to file, sheet, row and column.
@@ -17,8 +22,10 @@ import csv
 import datetime as dt
 import difflib
 import io
+import os
 import re
-from collections.abc import Iterable, Sequence
+import stat
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,13 +33,17 @@ from typing import Any
 import yaml
 
 from .errors import InputError, Problem
-from .files import FORMULA_START, neutralise, unique_names, write_atomic
+from .files import neutralise, unique_names, unneutralise, write_atomic
 from .load import MAX_FILE_BYTES, parse_assessment
 from .model import ROLES, SCHEMA, Assessment
 from .questions import questions
 
 SPREADSHEET_SUFFIXES = (".csv", ".xlsx")
 MAX_ROWS = 200_000
+MAX_COLUMNS = 500
+MAX_SPREADSHEET_BYTES = 10 * MAX_FILE_BYTES
+# A workbook is a zip file: what it unpacks to is bounded too, or a few kilobytes could hold gigabytes.
+MAX_UNPACKED_BYTES = 50 * MAX_FILE_BYTES
 PEOPLE_SHEETS = ("people", "roster")
 FACTS_SHEET = "facts"
 
@@ -64,6 +75,7 @@ class Sheet:
     name: str | None  # None for a CSV file
     columns: list[str]
     rows: list[tuple[int, dict[str, Any]]]
+    header_row: int = 1
 
     def where(self, row: int | None = None, column: str | None = None) -> str:
         """'sheet people, row 5, column analyst' (CSV files have no sheet)."""
@@ -73,6 +85,14 @@ class Sheet:
         if column is not None:
             parts.append(f"column {column}")
         return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    """A workbook cell whose value cannot be used: a formula never computed, or a formula's error."""
+
+    content: str  # what the cell shows in the file: the formula or the error value
+    message: str
 
 
 def _column_name(raw: object) -> str:
@@ -86,19 +106,37 @@ def _column_name(raw: object) -> str:
     return ALIASES.get(text, text)
 
 
-def _table(file: str, sheet: str | None, raw_rows: Iterable[tuple[int, Sequence[Any]]]) -> Sheet:
-    """Header from the first row, then one dict per non-empty row; duplicate or blank headers are errors."""
-    rows_iter = iter(raw_rows)
-    header_row = next(rows_iter, None)
+def _column_label(sheet: str | None, index: int) -> str:
+    """How a user finds column `index` (0-based): its letter in a workbook, its number in a CSV file."""
+    if sheet is None:
+        return str(index + 1)
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1) if index < 16384 else str(index + 1)
+
+
+def _table(file: str, sheet: str | None, raw_rows: Iterable[tuple[int, dict[int, Any]]]) -> Sheet:
+    """Header from the first non-empty row, then one dict per non-empty row; rows come as row number and
+    {column index: value} with empty cells left out. Duplicate or blank headers are errors."""
     where = Sheet(file, sheet, [], [])
-    if header_row is None:
+    rows_iter = ((n, v) for n, v in raw_rows if any(not _blank(x) for x in v.values()))
+    first = next(rows_iter, None)
+    if first is None:
         raise InputError.single(file, "is empty; the first row must name the columns (unit, name, pod, …)",
                                 where.where())
-    header_number, header = header_row
+    header_number, header = first
+    width = max(header) + 1
+    if width > MAX_COLUMNS:
+        raise InputError.single(file, f"has {width:,} columns in its header row; a roster has at most {MAX_COLUMNS}",
+                                where.where(header_number))
     columns: list[str] = []
     problems: list[Problem] = []
-    for raw in header:
-        name = _column_name(raw) if raw is not None else ""
+    for index in range(width):
+        raw = header.get(index)
+        if isinstance(raw, _Unreadable):
+            problems.append(Problem(file, where.where(header_number, _column_label(sheet, index)), raw.message))
+            raw = None
+        name = _column_name(raw) if not _blank(raw) else ""
         if name in columns and name:
             problems.append(Problem(file, where.where(header_number), f"column '{name}' appears twice"))
         columns.append(name)
@@ -107,22 +145,30 @@ def _table(file: str, sheet: str | None, raw_rows: Iterable[tuple[int, Sequence[
         if len(rows) >= MAX_ROWS:
             raise InputError.single(file, f"has more than {MAX_ROWS:,} rows; split the roster", where.where())
         cells = {}
-        for index, value in enumerate(values):
+        for index, value in sorted(values.items()):
             if isinstance(value, str):
                 value = value.strip()
-            if value is None or value == "":
+            if _blank(value):
                 continue
             name = columns[index] if index < len(columns) else ""
             if not name:
-                problems.append(Problem(file, where.where(number), f"a value ({str(value)[:40]!r}) in column "
-                                        f"{index + 1}, which has no name in the header row"))
+                shown = value.content if isinstance(value, _Unreadable) else value
+                problems.append(Problem(file, where.where(number), f"a value ({str(shown)[:40]!r}) in column "
+                                        f"{_column_label(sheet, index)}, which has no name in the header row"))
+                continue
+            if isinstance(value, _Unreadable):
+                problems.append(Problem(file, where.where(number, name), value.message))
                 continue
             cells[name] = value
         if cells:
             rows.append((number, cells))
     if problems:
         raise InputError(problems)
-    return Sheet(file, sheet, [c for c in columns if c], rows)
+    return Sheet(file, sheet, [c for c in columns if c], rows, header_number)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _read_csv(path: Path) -> Sheet:
@@ -137,11 +183,11 @@ def _read_csv(path: Path) -> Sheet:
     delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
-    def numbered() -> Iterable[tuple[int, list[str]]]:
+    def numbered() -> Iterable[tuple[int, dict[int, Any]]]:
         start = 1
         try:
             for values in reader:
-                yield start, values
+                yield start, {i: v for i, v in enumerate(values) if v.strip()}
                 start = reader.line_num + 1
         except csv.Error as exc:
             raise InputError.single(str(path), f"is not valid CSV: {exc}", f"row {start}") from None
@@ -149,34 +195,141 @@ def _read_csv(path: Path) -> Sheet:
     return _table(str(path), None, numbered())
 
 
+_NOT_REGULAR = "is not a regular file; podcheck reads spreadsheets only from ordinary files"
+
+
 def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise InputError.single(str(path), "file not found")
-    if path.is_dir():
-        raise InputError.single(str(path), "is a folder, not a spreadsheet")
-    data = path.read_bytes()
-    if len(data) > 10 * MAX_FILE_BYTES:
-        raise InputError.single(str(path), f"is {len(data):,} bytes; a roster may be at most {10 * MAX_FILE_BYTES:,}")
+    """The whole file, read only if it is a regular file within the size limit (a FIFO would block
+    and /dev/zero never ends), and never more than the limit even if it grows meanwhile."""
+    file = str(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError.single(file, "file not found") from None
+    except OSError as exc:
+        raise InputError.single(file, f"cannot be read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError.single(file, "is a folder, not a spreadsheet")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError.single(file, _NOT_REGULAR)
+    if info.st_size > MAX_SPREADSHEET_BYTES:
+        raise InputError.single(file, f"is {info.st_size:,} bytes; a roster may be at most {MAX_SPREADSHEET_BYTES:,}")
+    try:
+        # O_NONBLOCK: if the path was swapped for a FIFO since stat, opening it must not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise InputError.single(file, _NOT_REGULAR)
+            data = handle.read(MAX_SPREADSHEET_BYTES + 1)
+    except OSError as exc:
+        raise InputError.single(file, f"cannot be read: {exc.strerror or exc}") from None
+    if len(data) > MAX_SPREADSHEET_BYTES:
+        raise InputError.single(file, f"is more than {MAX_SPREADSHEET_BYTES:,} bytes; a roster may be at most "
+                                      f"{MAX_SPREADSHEET_BYTES:,}")
     return data
 
 
-def _read_workbook(path: Path) -> dict[str, Sheet]:
-    """Every sheet of an .xlsx workbook by lower-cased name, in workbook order."""
-    from zipfile import BadZipFile
+def _open_workbook(path: Path) -> Any:
+    """An .xlsx file as an openpyxl workbook in read-only mode, after checking what it unpacks to."""
+    from zipfile import BadZipFile, ZipFile
 
     import openpyxl
 
-    _read_bytes(path)
+    data = _read_bytes(path)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError) as exc:
+        with ZipFile(io.BytesIO(data)) as archive:
+            # zipfile stops at each member's declared size, so the declared sizes bound what is read.
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise InputError.single(str(path), f"unpacks to {unpacked:,} bytes; a roster workbook may unpack to "
+                                               f"at most {MAX_UNPACKED_BYTES:,}")
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (BadZipFile, OSError, KeyError, ValueError, SyntaxError) as exc:
         raise InputError.single(str(path), f"is not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})") from None
+
+
+def _worksheet_rows(ws: Any) -> Iterator[tuple[int, dict[int, Any]]]:
+    """The rows of a read-only worksheet as they are stored: row number and {column index: value}.
+
+    openpyxl's own iterators pad every row to the sheet's width and fill every gap between stored rows,
+    so one formatted cell at XFD1048576 (or a forged size or row number) would mean billions of empty
+    cells. Its sheet parser yields only the cells the file holds; a small subclass also notes formulas
+    that were never computed (openpyxl writes those, and data_only then reads them as empty).
+    """
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):  # type: ignore[misc]
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            formula = element.find(FORMULA_TAG)
+            if formula is not None and cell["value"] is None and cell["data_type"] == "n":
+                text = f"={formula.text}" if formula.text else "a formula"
+                shown = f" ({text})" if formula.text else ""
+                cell["value"] = _Unreadable(text, f"has a formula{shown} but no saved value; open the file in a "
+                                                  "spreadsheet program and save it again, or type the value")
+            elif cell["data_type"] == "e" and cell["value"] is not None:
+                cell["value"] = _Unreadable(str(cell["value"]), f"shows the spreadsheet error {cell['value']}; "
+                                                                "fix the formula or type the value")
+            return cell
+
+    book = ws.parent
+    with ws._get_source() as source:
+        parser = Parser(source, ws._shared_strings, data_only=True, epoch=book.epoch,
+                        date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        for number, cells in parser.parse():
+            values = {c["column"] - 1: c["value"] for c in cells if c["value"] is not None}
+            if values:
+                yield number, values
+
+
+def _read_sheet(path: Path, ws: Any) -> Sheet:
+    from zipfile import BadZipFile
+
     try:
-        sheets = {}
-        for ws in book.worksheets:
-            numbered = ((i, list(values)) for i, values in enumerate(ws.iter_rows(values_only=True), start=1))
-            sheets[ws.title.strip().lower()] = _table(str(path), ws.title, numbered)
-        return sheets
+        return _table(str(path), ws.title, _worksheet_rows(ws))
+    except (BadZipFile, OSError, KeyError, ValueError, SyntaxError, EOFError) as exc:
+        raise InputError.single(str(path), f"is not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})",
+                                f"sheet {ws.title}") from None
+
+
+def _hidden(file: str, ws: Any) -> InputError:
+    return InputError.single(file, f"sheet {ws.title} is hidden, and podcheck reads only visible sheets: "
+                                   "unhide it (or delete it)")
+
+
+def _read_workbook(path: Path, *, people: bool = True, facts: bool = True) -> tuple[Sheet | None, Sheet | None]:
+    """The people sheet and the facts sheet of an .xlsx workbook (each only if asked for; facts None if absent).
+
+    Hidden sheets are never read: they are often stale copies nobody sees. The people sheet is the visible
+    one named 'people' or 'roster', else the first visible sheet other than 'facts'; a people or facts
+    sheet that is hidden is an error rather than silently skipped.
+    """
+    book = _open_workbook(path)
+    try:
+        sheets = {ws.title.strip().lower(): ws for ws in book.worksheets}
+        visible = {name: ws for name, ws in sheets.items() if ws.sheet_state == "visible"}
+        people_sheet: Sheet | None = None
+        if people:
+            named = next((sheets[n] for n in PEOPLE_SHEETS if n in sheets and n in visible), None)
+            named = named or next((sheets[n] for n in PEOPLE_SHEETS if n in sheets), None)
+            if named is not None and named.sheet_state != "visible":
+                raise _hidden(str(path), named)
+            chosen = named or next((ws for n, ws in visible.items() if n != FACTS_SHEET), None)
+            if chosen is None:
+                hidden = [ws.title for n, ws in sheets.items() if n not in visible and n != FACTS_SHEET]
+                if hidden:
+                    raise InputError.single(str(path), f"has no visible sheet of people (hidden: {', '.join(hidden)}); "
+                                                       "unhide the people sheet")
+                raise InputError.single(str(path), "has no sheet of people (name it 'people', or put it first)")
+            people_sheet = _read_sheet(path, chosen)
+        if not facts:
+            return people_sheet, None
+        facts_ws = sheets.get(FACTS_SHEET)
+        if facts_ws is None and not people:
+            facts_ws = next(iter(visible.values()), None)  # a workbook given for the facts alone: its first sheet
+        if facts_ws is not None and facts_ws.sheet_state != "visible":
+            raise _hidden(str(path), facts_ws)
+        return people_sheet, _read_sheet(path, facts_ws) if facts_ws is not None else None
     finally:
         book.close()
 
@@ -194,20 +347,16 @@ def read_sheets(path: str | Path, facts: str | Path | None = None) -> tuple[Shee
         raise InputError.single(str(path), "is not a spreadsheet podcheck reads; use .xlsx or .csv")
     facts_sheet: Sheet | None = None
     if suffix == ".xlsx":
-        book = _read_workbook(path)
-        others = [n for n in book if n != FACTS_SHEET]
-        name = next((n for n in PEOPLE_SHEETS if n in book), others[0] if others else None)
-        if name is None:
-            raise InputError.single(str(path), "has no sheet of people (name it 'people', or put it first)")
-        people = book[name]
-        facts_sheet = book.get(FACTS_SHEET)
+        # With --facts, the workbook's own facts sheet is not read (nor refused if hidden).
+        people_sheet, facts_sheet = _read_workbook(path, facts=facts is None)
+        assert people_sheet is not None
+        people = people_sheet
     else:
         people = _read_csv(path)
     if facts is not None:
         facts_file = Path(facts)
         if facts_file.suffix.lower() == ".xlsx":
-            book = _read_workbook(facts_file)
-            facts_sheet = book.get(FACTS_SHEET) or next(iter(book.values()), None)
+            _, facts_sheet = _read_workbook(facts_file, people=False)
         else:
             facts_sheet = _read_csv(facts_file)
     elif suffix == ".csv" and facts_path_for(path).is_file():
@@ -233,24 +382,19 @@ def _column_problems(sheet: Sheet, allowed: set[str], required: tuple[str, ...],
                 continue
             close = difflib.get_close_matches(qid, sorted(known_questions), n=1)
             hint = f"; did you mean '{column.split('.')[0]}.{close[0]}'?" if close else " (list them with `podcheck questions`)"
-            problems.append(Problem(sheet.file, sheet.where(1, column), f"unknown question id '{qid}'{hint}"))
+            problems.append(Problem(sheet.file, sheet.where(sheet.header_row, column), f"unknown question id '{qid}'{hint}"))
             continue
         choices = sorted(allowed) + ([f"{ANSWER}<question>", f"{NOTE}<question>"] if answers else [])
         close = difflib.get_close_matches(column, sorted(allowed), n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else f" (columns here: {', '.join(choices)})"
-        problems.append(Problem(sheet.file, sheet.where(1, column), f"unknown column '{column}'{hint}"))
+        problems.append(Problem(sheet.file, sheet.where(sheet.header_row, column), f"unknown column '{column}'{hint}"))
     for column in required:
         if column not in sheet.columns:
-            problems.append(Problem(sheet.file, sheet.where(1), f"needs a column named '{column}'"))
+            problems.append(Problem(sheet.file, sheet.where(sheet.header_row), f"needs a column named '{column}'"))
     return problems
 
 
 # ---------------------------------------------------------------- cells → values
-
-
-def _unquote(text: str) -> str:
-    # A leading apostrophe is how exported CSVs keep =, +, - and @ from being run as formulas.
-    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START else text
 
 
 def _number(value: Any) -> Any:
@@ -273,7 +417,8 @@ def _cell(kind: str, value: Any) -> Any:
     """A spreadsheet cell as the value an assessment file would hold; unreadable values pass through
     unchanged so that parse_assessment names the problem in its usual words."""
     if isinstance(value, str):
-        value = _unquote(value)
+        # A leading apostrophe is how exported rosters keep =, +, - and @ from being run as formulas.
+        value = unneutralise(value)
     if kind == "text":
         return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
     if kind == "choice":

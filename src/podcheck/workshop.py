@@ -409,6 +409,15 @@ class Workshop:
         self.results = w.HTML().add_class("podcheck-results")
         self.status = w.HTML().add_class("podcheck-status")
         self.general_errors = w.HTML().add_class("podcheck-error")
+        # Shown while the file has changed on disk under this session: nothing is overwritten until the
+        # facilitator chooses (see WorkshopState.conflict).
+        self.conflict_message = w.HTML()
+        self.reload_button = w.Button(description="Reload the file", icon="refresh").add_class("podcheck-conflict-reload")
+        self.keep_button = w.Button(description="Keep my version", icon="save").add_class("podcheck-conflict-keep")
+        self.reload_button.on_click(lambda _: self._resolve(self.state.reload, "Reloaded {file} from disk."))
+        self.keep_button.on_click(lambda _: self._resolve(
+            self.state.keep_mine, "Kept your version in {file}; the one it replaced is in .history/."))
+        self.conflict_box = _row([self.conflict_message, self.reload_button, self.keep_button]).add_class("podcheck-conflict")
 
         tabs = w.Tab(children=[self._team_tab(), self._questions_tab(), self._whatif_tab(), self._handout_tab()])
         for i, title in enumerate(("Team", "Questionnaire", "What if…", "Hand-out")):
@@ -419,7 +428,7 @@ class Workshop:
                       layout=w.Layout(flex="1 1 340px", min_width="300px", max_height="78vh", overflow="auto",
                                       padding="0 0 0 12px")).add_class("podcheck-side")
         body = w.HBox([editor, side], layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
-        self.widget = w.VBox([self.style, self.title, self.stage, self.status, body]).add_class("podcheck-workshop")
+        self.widget = w.VBox([self.style, self.title, self.stage, self.status, self.conflict_box, body]).add_class("podcheck-workshop")
         self.sync()
         self._say(f"Opened {self.state.file_name}." + (" Changes are saved there as you go." if self.state.valid else ""))
 
@@ -441,13 +450,22 @@ class Workshop:
         self.sync()
         if outcome.refused:
             self._say(outcome.refused, bad=True)
-        elif outcome.problems:
+        elif outcome.problems or outcome.conflict:
             self._say(outcome.message, bad=True)
         else:
             when = self.state.saved_at.strftime("%H:%M:%S") if self.state.saved_at else ""
             self._say(f"{change.description[:1].upper()}{change.description[1:]}. Saved {when}.")
         self.last_cycle_ms = (time.perf_counter() - started) * 1000
         return outcome
+
+    def _resolve(self, action: Callable[[], ws.Outcome], done: str) -> None:
+        """Reload the file or keep this session's version, after the file changed on disk."""
+        outcome = action()
+        self.sync()
+        if outcome.accepted and not outcome.conflict:
+            self._say(done.format(file=self.state.file_name))
+        else:
+            self._say(outcome.refused or outcome.message, bad=True)
 
     def _say(self, text: str, bad: bool = False) -> None:
         self.status.value = f"<span>{_esc(text)}</span>"
@@ -478,6 +496,9 @@ class Workshop:
             self._sync_choices(pod_names, person_names)
             self._show_problems()
             self._show_result()
+            conflict = self.state.conflict
+            _set(self.conflict_message, value=f"<div class='podcheck-stale'>{_esc(conflict.message)}</div>" if conflict else "")
+            _set(self.conflict_box.layout, display="" if conflict else "none")
         finally:
             self._syncing = False
 
@@ -792,7 +813,7 @@ class Workshop:
         self.whatif = None
         self.sync()
         self._show_whatif()
-        if outcome.accepted:
+        if outcome.accepted and not outcome.conflict:
             self._say(f"Kept {n} what-if change{'s' if n != 1 else ''}; the team is saved.")
         else:
             self._say(outcome.refused or outcome.message, bad=True)

@@ -6,13 +6,22 @@ dict). `WorkshopState.apply` runs a change on a copy, validates the whole unit w
 what it replaced in `.history/`) or keeps it as a draft with problems mapped to field paths, leaving
 the file on disk untouched. A `WhatIf` tries changes on top of the current team and compares before
 and after; nothing reaches the file until `keep()`.
+
+The file may change under the workshop: edited by hand, or saved by a second tab or kernel. The state
+remembers the hash of what it last read or wrote, and before each save compares it with the file. If
+they differ, it does not overwrite the file: this session's version goes to a copy in `.history/`
+(kept while the conflict lasts, and never pruned), and the facilitator chooses: `reload()` takes the
+file's version, `keep_mine()` writes this session's version and keeps the file's in `.history/`.
+Either way nothing is lost, and nothing is decided behind the facilitator's back.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import re
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +33,7 @@ from .assess import assess
 from .compare import match_findings
 from .errors import InputError, Problem
 from .files import write_atomic
-from .load import parse_assessment, read_yaml_mapping
+from .load import MAX_FILE_BYTES, parse_assessment, read_yaml_mapping
 from .model import ROLES, SCHEMA, Assessment
 from .result import Finding, Result
 from .rubric import Rubric
@@ -53,14 +62,30 @@ class Change:
     apply: Callable[[Data], None]
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """The file changed on disk since this state last read or wrote it; this session's version is in `copy`."""
+
+    file: Path
+    copy: Path
+
+    @property
+    def message(self) -> str:
+        """What happened and what the facilitator can do, in one line."""
+        return (f"Not saved to {self.file.name}: it was changed outside this workshop. This session's version "
+                f"is kept in {HISTORY_DIR}/{self.copy.name}; reload the file, or keep your version.")
+
+
 @dataclass
 class Outcome:
-    """What happened to one change: accepted and saved, kept as a draft with problems, or refused."""
+    """What happened to one change: accepted and saved, kept as a draft with problems, or refused; and
+    whether the file had changed on disk, so that the change went to a copy instead."""
 
     accepted: bool
     saved: Path | None = None
     problems: list[Problem] = field(default_factory=list)
     refused: str | None = None
+    conflict: Conflict | None = None
 
     @property
     def message(self) -> str:
@@ -70,6 +95,8 @@ class Outcome:
         if self.problems:
             n = len(self.problems)
             return f"Not saved yet: fix the {n} problem{'s' if n != 1 else ''} marked in red."
+        if self.conflict:
+            return self.conflict.message
         return "Saved." if self.saved else "Up to date."
 
 
@@ -511,6 +538,32 @@ def to_yaml(model: Assessment) -> str:
     return FILE_HEADER + yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
+def _current_bytes(path: Path) -> bytes | None:
+    """What the file holds now, or None if there is none. Anything but an ordinary file raises OSError
+    without being opened (a FIFO would block); at most MAX_FILE_BYTES + 1 bytes are read."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(f"{path} is not an ordinary file")
+    with path.open("rb") as handle:
+        return handle.read(MAX_FILE_BYTES + 1)
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _hash_of(path: Path) -> str | None:
+    """The hash of the file's content now; None if there is no file (or it is not an ordinary one)."""
+    try:
+        data = _current_bytes(path)
+    except OSError:
+        return None
+    return _hash(data) if data is not None else None
+
+
 class WorkshopState:
     """One unit being assessed live: the data in file form, its problems, its last good result, autosave."""
 
@@ -525,6 +578,9 @@ class WorkshopState:
         self.result: Result | None = None
         self.saved_at: dt.datetime | None = None
         self.revision = 0  # bumped on every accepted change; what-ifs use it to see the team move under them
+        self.conflict: Conflict | None = None
+        # Hash of the file as this state last read or wrote it; None: never seen, so never overwritten.
+        self._seen: str | None = None
         self._validate()
 
     # -- opening
@@ -535,8 +591,13 @@ class WorkshopState:
         """Resume from the file if it exists, else start a blank unit and save it there at once."""
         path = Path(path)
         if path.exists():
+            # Hashed before it is read: if it changes in between, the next save sees a change (safe),
+            # rather than taking the newer file for the one that was read.
+            seen = _hash_of(path)
             data, _ = read_yaml_mapping(path)
-            return cls(path, data, rubric=rubric, history_keep=history_keep)
+            state = cls(path, data, rubric=rubric, history_keep=history_keep)
+            state._seen = seen
+            return state
         kwargs = {k: v for k, v in (("organization", organization), ("unit", unit)) if v}
         state = cls(path, blank(**kwargs), rubric=rubric, history_keep=history_keep)
         state.save()
@@ -585,24 +646,91 @@ class WorkshopState:
         if self.problems:
             return Outcome(False, problems=list(self.problems))
         self.revision += 1
-        saved = self.save() if save else None
-        return Outcome(True, saved=saved)
+        if not save:
+            return Outcome(True)
+        saved = self.save()
+        return Outcome(True, saved=saved, conflict=self.conflict)
 
     # -- saving
 
     def save(self) -> Path | None:
-        """Write the current (valid) unit to its file atomically, keeping the replaced version in .history/."""
+        """Write the current (valid) unit to its file atomically, keeping the replaced version in .history/.
+
+        If the file changed on disk since this state last read or wrote it, the file is left alone and
+        this version goes to the conflict copy instead (see `conflict`); returns None then.
+        """
         if self.path is None or self.model is None or self.problems:
             return None
-        text = to_yaml(self.model)
-        old = self.path.read_bytes() if self.path.exists() else None
-        if old is not None and old == text.encode("utf-8"):
+        payload = to_yaml(self.model).encode("utf-8")
+        try:
+            old = _current_bytes(self.path)
+            changed = old is not None and _hash(old) != self._seen
+        except OSError:
+            old, changed = None, True  # not an ordinary file (or unreadable): never write over it
+        if changed:
+            self._keep_conflict_copy(payload)
+            return None
+        self.conflict = None  # in step with the file again (it may have been put back as it was)
+        if old is not None and old == payload:
             return None
         if old is not None:
             self._keep_history(old)
-        write_atomic(self.path, text)
+        write_atomic(self.path, payload)
+        self._seen = _hash(payload)
         self.saved_at = dt.datetime.now()
         return self.path
+
+    def _keep_conflict_copy(self, payload: bytes) -> None:
+        assert self.path is not None and self.history_dir is not None
+        if self.conflict is None:
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            copy_path = self.history_dir / f"{self.path.stem}.conflict-{stamp}{self.path.suffix}"
+            n = 1
+            while copy_path.exists():
+                n += 1
+                copy_path = self.history_dir / f"{self.path.stem}.conflict-{stamp}-{n}{self.path.suffix}"
+            self.conflict = Conflict(self.path, copy_path)
+        # One copy per conflict, updated with every edit until the facilitator decides.
+        write_atomic(self.conflict.copy, payload)
+
+    def reload(self) -> Outcome:
+        """Take the file's version from disk, e.g. after a conflict. This session's version is saved first
+        (to the file if it did not change, else to the conflict copy), so reloading never loses it."""
+        if self.path is None:
+            return Outcome(False, refused="There is no file to reload.")
+        try:
+            self.save()
+        except OSError as exc:
+            return Outcome(False, refused=f"Cannot reload {self.file_name}: this session's version could not be "
+                                          f"kept first ({exc.strerror or exc}).")
+        try:
+            seen = _hash_of(self.path)
+            data, _ = read_yaml_mapping(self.path)
+        except InputError as exc:
+            problem = exc.problems[0]
+            where = f"{problem.path}: " if problem.path else ""
+            line = f" (line {problem.line})" if problem.line else ""
+            return Outcome(False, refused=f"Cannot reload {self.file_name}: {where}{problem.message}{line}.")
+        except OSError as exc:
+            return Outcome(False, refused=f"Cannot reload {self.file_name}: {exc.strerror or exc}.")
+        self.data = copy.deepcopy(data)
+        self.model, self.result = None, None
+        self._validate()
+        self.revision += 1
+        self._seen, self.conflict = seen, None
+        return Outcome(True)
+
+    def keep_mine(self) -> Outcome:
+        """After a conflict: write this session's version to the file; the file's version goes to .history/."""
+        if self.conflict is None:
+            return Outcome(True)
+        if self.problems or self.model is None:
+            return Outcome(False, problems=list(self.problems),
+                           refused="Fix the problems marked in red before keeping your version.")
+        assert self.path is not None
+        self._seen = _hash_of(self.path)  # what is there now is what this save replaces (into .history/)
+        saved = self.save()
+        return Outcome(True, saved=saved, conflict=self.conflict)
 
     @property
     def history_dir(self) -> Path | None:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import os
+import re
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
+import openpyxl.styles
 import pytest
 
 import podcheck
@@ -114,6 +120,7 @@ def test_xlsx_errors_name_the_sheet(tmp_path: Path) -> None:
     ("unit,name,pod,analist\nPay,Ann,CRM,1\n", None,
      ["{r}: row 1, column analist: unknown column 'analist'; did you mean 'analyst'?"]),
     ("name,pod,lead\nAnn,CRM,1\n", None, ["{r}: row 1: needs a column named 'unit'"]),
+    ("\n,,\nname,pod,lead\nAnn,CRM,1\n", None, ["{r}: row 3: needs a column named 'unit'"]),
     ("unit,name,pod,lead\n,Ann,CRM,1\n", None, ["{r}: row 2, column unit: is empty; every row names its unit"]),
     ("unit,name,pod,lead,lead\nPay,Ann,CRM,1,1\n", None, ["{r}: row 1: column 'lead' appears twice"]),
     ("unit,name,pod,lead\n", None, ["{r}: has a header but no people"]),
@@ -153,3 +160,192 @@ def test_facts_option_and_not_a_spreadsheet(tmp_path: Path) -> None:
     proc = podcheck_cli("import", tmp_path / "people.txt", "--out", tmp_path / "units")
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"podcheck: {tmp_path / 'people.txt'}: is not a spreadsheet podcheck reads; use .xlsx or .csv"
+
+
+# ---------------------------------------------------------------- hostile and unusual workbooks
+
+
+def rewrite_sheet(path: Path, sheet: str, edit: Callable[[str], str]) -> None:
+    """Edit one worksheet's XML inside an .xlsx, as a hand-made or generated workbook might have it."""
+    with zipfile.ZipFile(path) as source:
+        items = [(info, source.read(info)) for info in source.infolist()]
+    target = f"xl/worksheets/{sheet}.xml"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in items:
+            out.writestr(info, edit(data.decode("utf-8")).encode("utf-8") if info.filename == target else data)
+
+
+def two_units(tmp_path: Path) -> Path:
+    roster = tmp_path / "r.xlsx"
+    spreadsheet.write_roster_xlsx(ALL[:2], roster)
+    return roster
+
+
+def test_a_formatted_cell_at_the_last_cell_of_the_sheet_does_not_make_it_huge(tmp_path: Path) -> None:
+    # One formatted (empty) cell at XFD1048576: the sheet claims 17 billion cells; only the data is read.
+    roster = two_units(tmp_path)
+    book = openpyxl.load_workbook(roster)
+    book["people"]["XFD1048576"].font = openpyxl.styles.Font(bold=True)
+    book["facts"]["XFD1048576"].fill = openpyxl.styles.PatternFill("solid", fgColor="FFFF00")
+    book.save(roster)
+    assert openpyxl.load_workbook(roster, read_only=True)["people"].max_column == 16384
+    assert spreadsheet.load_roster(roster) == ALL[:2]
+    proc = podcheck_cli("import", roster, "--out", tmp_path / "units")
+    assert proc.returncode == 0, proc.stderr
+    assert len(list((tmp_path / "units").glob("*.yaml"))) == 2
+
+
+def test_a_forged_dimension_and_row_number_do_not_make_the_sheet_huge(tmp_path: Path) -> None:
+    roster = two_units(tmp_path)
+    rewrite_sheet(roster, "sheet1", lambda xml: re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"', xml)
+                  .replace("</sheetData>", '<row r="999999999999"><c r="XFD999999999999" s="0"/></row></sheetData>'))
+    assert openpyxl.load_workbook(roster, read_only=True)["people"].max_row == 1048576
+    assert spreadsheet.load_roster(roster) == ALL[:2]
+
+
+def test_a_stray_value_far_from_the_data_is_named_where_it_is(tmp_path: Path) -> None:
+    roster = two_units(tmp_path)
+    book = openpyxl.load_workbook(roster)
+    book["people"]["XFD1048576"] = "x"
+    book.save(roster)
+    assert problems(roster) == [f"{roster}: sheet people, row 1048576: a value ('x') in column XFD, "
+                                "which has no name in the header row"]
+
+
+def test_a_formula_without_a_saved_value_is_an_error_naming_its_cell(tmp_path: Path) -> None:
+    roster = two_units(tmp_path)
+    book = openpyxl.load_workbook(roster)
+    book["people"]["D2"] = "=0.5+0.5"  # openpyxl writes formulas without computing them
+    book["people"]["F3"] = "=0.5"
+    book.save(roster)
+    assert problems(roster) == [
+        f"{roster}: sheet people, row 2, column lead: has a formula (=0.5+0.5) but no saved value; "
+        "open the file in a spreadsheet program and save it again, or type the value",
+        f"{roster}: sheet people, row 3, column analyst: has a formula (=0.5) but no saved value; "
+        "open the file in a spreadsheet program and save it again, or type the value",
+    ]
+    # Saved by a spreadsheet program, the same formula carries its value, and that value is read.
+    rewrite_sheet(roster, "sheet1", lambda xml: xml.replace("<f>0.5+0.5</f><v />", "<f>0.5+0.5</f><v>1</v>")
+                  .replace("<f>0.5</f><v />", '<f>0.5</f><v></v>'))
+    assert problems(roster) == [
+        f"{roster}: sheet people, row 3, column analyst: has a formula (=0.5) but no saved value; "
+        "open the file in a spreadsheet program and save it again, or type the value",
+    ]
+    rewrite_sheet(roster, "sheet1", lambda xml: xml.replace("<f>0.5</f><v></v>", ""))
+    assert spreadsheet.load_roster(roster) == ALL[:2]
+
+
+def test_a_formula_whose_saved_value_is_an_error_is_named(tmp_path: Path) -> None:
+    roster = two_units(tmp_path)
+    rewrite_sheet(roster, "sheet1", lambda xml: re.sub(r'<c r="B2"[^>]*>.*?</c>',
+                                                       '<c r="B2" t="e"><f>VLOOKUP(1,Z:Z,2)</f><v>#N/A</v></c>', xml))
+    assert problems(roster) == [f"{roster}: sheet people, row 2, column name: shows the spreadsheet error #N/A; "
+                                "fix the formula or type the value"]
+
+
+def hide(roster: Path, *sheets: str, state: str = "hidden") -> None:
+    book = openpyxl.load_workbook(roster)
+    for name in sheets:
+        book[name].sheet_state = state
+    book.save(roster)
+
+
+def test_hidden_sheets_are_not_read_as_data(tmp_path: Path) -> None:
+    roster = two_units(tmp_path)
+    book = openpyxl.load_workbook(roster)
+    book["people"].title = "roster"
+    # A hidden stale copy, first in the workbook and under the name podcheck looks for first.
+    stale = book.copy_worksheet(book["roster"])
+    stale.title = "people"
+    stale["B2"] = "Someone who left"
+    stale.sheet_state = "veryHidden"
+    book.move_sheet(stale, offset=-2)
+    book.save(roster)
+    assert openpyxl.load_workbook(roster).sheetnames == ["people", "roster", "facts"]
+    assert spreadsheet.load_roster(roster) == ALL[:2]
+
+
+@pytest.mark.parametrize(("hidden", "expected"), [
+    (("people",), "sheet people is hidden, and podcheck reads only visible sheets: unhide it (or delete it)"),
+    (("facts",), "sheet facts is hidden, and podcheck reads only visible sheets: unhide it (or delete it)"),
+    (("people", "facts"), "sheet people is hidden, and podcheck reads only visible sheets: unhide it (or delete it)"),
+])
+def test_a_hidden_people_or_facts_sheet_is_a_clear_error(tmp_path: Path, hidden: tuple[str, ...], expected: str) -> None:
+    roster = two_units(tmp_path)
+    book = openpyxl.load_workbook(roster)
+    book.create_sheet("Notes")["A1"] = "remember to ask about the backlog"
+    book.save(roster)
+    hide(roster, *hidden)
+    assert problems(roster) == [f"{roster}: {expected}"]
+
+
+def test_a_workbook_whose_only_people_sheet_is_hidden_says_so(tmp_path: Path) -> None:
+    roster = tmp_path / "r.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Team"
+    book.active.append(["unit", "name", "pod", "lead"])
+    book.active.append(["Pay", "Ann", "CRM", 1])
+    book.create_sheet("facts").append(["unit", "organization", "assessed_on"])
+    book["facts"].append(["Pay", "Acme", "2026-11-20"])
+    book.active = 1
+    book["Team"].sheet_state = "hidden"
+    book.save(roster)
+    assert problems(roster) == [f"{roster}: has no visible sheet of people (hidden: Team); unhide the people sheet"]
+
+
+NAMES = ["'Ana", "'-Ana", "''Bo", "'=1+1", "'@x", "=HYPERLINK(\"http://x\")", "-Cy", "+Di", "@Ed", "O'Neil", "'"]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_names_starting_with_an_apostrophe_or_a_formula_sign_survive_a_round_trip(tmp_path: Path, suffix: str) -> None:
+    data = ALL[0].to_yaml_dict()
+    renamed = dict(zip((p["name"] for p in data["people"]), NAMES, strict=False))
+    for person in data["people"]:
+        person["name"] = renamed.get(person["name"], person["name"])
+        if "reports_to" in person:
+            person["reports_to"] = renamed.get(person["reports_to"], person["reports_to"])
+    if data.get("head_of_integration"):
+        data["head_of_integration"] = renamed.get(data["head_of_integration"], data["head_of_integration"])
+    team = podcheck.parse_assessment(data)
+    assert {p.name for p in team.people} >= set(NAMES)
+    roster = tmp_path / f"r.{suffix}"
+    if suffix == "csv":
+        spreadsheet.write_roster_csv([team], roster)
+        cells = {row[1] for row in csv.reader(roster.read_text(encoding="utf-8").splitlines())}
+        # Every cell a spreadsheet program would run as a formula is quoted.
+        assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]
+    else:
+        spreadsheet.write_roster_xlsx([team], roster)
+    assert spreadsheet.load_roster(roster) == [team]
+
+
+def test_a_fifo_or_a_device_is_refused_before_reading(tmp_path: Path) -> None:
+    fifo = tmp_path / "roster.csv"
+    os.mkfifo(fifo)  # nobody ever writes to it: reading it would wait forever
+    assert problems(fifo) == [f"{fifo}: is not a regular file; podcheck reads spreadsheets only from ordinary files"]
+    device = tmp_path / "zero.xlsx"
+    device.symlink_to("/dev/zero")  # endless: reading it whole would exhaust memory
+    assert problems(device) == [f"{device}: is not a regular file; podcheck reads spreadsheets only from ordinary files"]
+    proc = podcheck_cli("import", fifo, "--out", tmp_path / "units")
+    assert (proc.returncode, proc.stderr) == (2, f"podcheck: {fifo}: is not a regular file; "
+                                                 "podcheck reads spreadsheets only from ordinary files\n")
+
+
+def test_a_roster_over_the_size_limit_is_refused_without_reading_it(tmp_path: Path) -> None:
+    roster = tmp_path / "huge.csv"
+    with roster.open("wb") as handle:
+        handle.truncate(spreadsheet.MAX_SPREADSHEET_BYTES + 1)  # sparse: no disk space used
+    assert problems(roster) == [f"{roster}: is {spreadsheet.MAX_SPREADSHEET_BYTES + 1:,} bytes; "
+                                f"a roster may be at most {spreadsheet.MAX_SPREADSHEET_BYTES:,}"]
+
+
+def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spreadsheet, "MAX_UNPACKED_BYTES", 5_000_000)  # the real limit, 250 MB, is slow to build
+    roster = two_units(tmp_path)
+    with zipfile.ZipFile(roster, "a", zipfile.ZIP_DEFLATED) as book, book.open("xl/padding.bin", "w") as pad:
+        for _ in range(6):
+            pad.write(bytes(1 << 20))  # zeros: a few kilobytes packed
+    assert roster.stat().st_size < 100_000
+    [message] = problems(roster)
+    assert message.startswith(f"{roster}: unpacks to 6,") and message.endswith(
+        " bytes; a roster workbook may unpack to at most 5,000,000")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -252,3 +253,88 @@ def test_reopening_resumes_from_the_file(unit_file):
     again = ws.WorkshopState.open(unit_file)
     assert again.data == state.data | {"assessed_on": dt.date(2026, 12, 1)}
     assert again.result.findings == state.result.findings
+
+
+# ---------------------------------------------------------------- edits made to the file meanwhile
+
+
+def names(data: dict) -> list[str]:
+    return [p["name"] for p in data["people"]]
+
+
+def test_two_workshops_on_one_file_lose_neither_edit(unit_file):
+    first = ws.WorkshopState.open(unit_file)
+    second = ws.WorkshopState.open(unit_file)  # a second tab, or a second kernel
+    assert first.apply(ws.add_person("Cy Diaz", "CRM", roles={"analyst": 0.6})).saved == unit_file
+
+    outcome = second.apply(ws.edit_pod("CRM", active_projects=7))
+    # The first workshop's edit stays in the file; the second's is kept in a copy, and said so.
+    assert outcome.accepted and outcome.saved is None
+    assert "Cy Diaz" in names(on_disk(unit_file)) and on_disk(unit_file)["pods"][0]["active_projects"] == 2
+    copy = outcome.conflict.copy
+    assert second.conflict == outcome.conflict and copy.parent == unit_file.parent / ".history"
+    assert on_disk(copy)["pods"][0]["active_projects"] == 7 and "Cy Diaz" not in names(on_disk(copy))
+    assert outcome.message == (f"Not saved to team.yaml: it was changed outside this workshop. This session's version "
+                               f"is kept in .history/{copy.name}; reload the file, or keep your version.")
+    # Further edits go on into the same copy, never into the file.
+    assert second.apply(ws.edit_pod("CRM", focus="support")).conflict.copy == copy
+    assert on_disk(copy)["pods"][0]["focus"] == "support" and on_disk(unit_file)["pods"][0]["focus"] == "domain"
+
+    # Reloading takes the file's version; the copy stays.
+    assert second.reload().accepted and second.conflict is None
+    assert "Cy Diaz" in names(second.data) and second.data["pods"][0]["focus"] == "domain"
+    assert "Cy Diaz" in {p.name for p in second.model.people} and copy.exists()
+    assert second.apply(ws.edit_pod("CRM", active_projects=7)).saved == unit_file
+
+    # Now the first workshop is behind; keeping its version puts the other one in .history.
+    behind = first.apply(ws.set_fact("context.process", "ad-hoc"))
+    assert behind.conflict is not None and on_disk(unit_file)["context"]["process"] == "defined"
+    kept = first.keep_mine()
+    assert kept.accepted and kept.saved == unit_file and first.conflict is None
+    assert on_disk(unit_file)["context"]["process"] == "ad-hoc"
+    assert on_disk(first.history()[-1])["pods"][0]["active_projects"] == 7
+    # Back in step: the next edit is saved as usual.
+    assert first.apply(ws.edit_pod("CRM", active_projects=3)).saved == unit_file
+
+
+def test_a_hand_edit_between_two_saves_is_kept(unit_file):
+    state = ws.WorkshopState.open(unit_file)
+    assert state.apply(ws.edit_pod("CRM", active_projects=4)).saved == unit_file
+    by_hand = unit_file.read_text(encoding="utf-8").replace("organization: Testing Co\n", "organization: Testing Ltd\n")
+    unit_file.write_text(by_hand, encoding="utf-8")
+
+    outcome = state.apply(ws.edit_pod("CRM", active_projects=5))
+    assert outcome.saved is None and outcome.conflict is not None
+    assert unit_file.read_text(encoding="utf-8") == by_hand
+    assert on_disk(outcome.conflict.copy)["pods"][0]["active_projects"] == 5
+    assert on_disk(outcome.conflict.copy)["organization"] == "Testing Co"
+
+    # A file broken by hand cannot be reloaded: said so, and nothing changes.
+    unit_file.write_text("people: [\n", encoding="utf-8")
+    refused = state.reload()
+    assert not refused.accepted and refused.refused.startswith("Cannot reload team.yaml: ")
+    assert state.conflict == outcome.conflict and state.data["pods"][0]["active_projects"] == 5
+    unit_file.write_text(by_hand, encoding="utf-8")
+    assert state.reload().accepted
+    assert state.data["organization"] == "Testing Ltd" and state.data["pods"][0]["active_projects"] == 4
+    assert state.apply(ws.edit_pod("CRM", active_projects=6)).saved == unit_file
+    assert on_disk(unit_file)["organization"] == "Testing Ltd"
+
+
+def test_a_file_touched_or_rewritten_the_same_is_not_a_conflict(unit_file):
+    state = ws.WorkshopState.open(unit_file)
+    assert state.apply(ws.edit_pod("CRM", active_projects=4)).saved == unit_file
+    text = unit_file.read_bytes()
+    unit_file.unlink()
+    unit_file.write_bytes(text)  # a new file (another inode) with the same content
+    os.utime(unit_file, (1, 1))
+    assert state.apply(ws.edit_pod("CRM", active_projects=5)).saved == unit_file
+    assert state.conflict is None and on_disk(unit_file)["pods"][0]["active_projects"] == 5
+
+
+def test_a_file_that_exists_but_was_never_read_is_not_overwritten(unit_file):
+    # A state made from data (not opened from the file) must not replace a file it has not seen.
+    state = ws.WorkshopState(unit_file, ws.blank())
+    before = unit_file.read_bytes()
+    outcome = state.apply(ws.set_fact("unit", "Other"))
+    assert outcome.conflict is not None and unit_file.read_bytes() == before

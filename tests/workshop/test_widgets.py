@@ -187,3 +187,27 @@ def test_a_helper_owning_deliverables_is_a_finding(unit_file):
     assert "pod.extended-owns-deliverables" in ui.results.value
     assert saved(unit_file)["people"][2] == {"name": "Di Evans", "pod": "CRM", "member": "extended",
                                              "owns_deliverables": True}
+
+
+def test_a_file_changed_meanwhile_is_not_overwritten_and_the_facilitator_chooses(unit_file):
+    ui = workshop.start(unit_file, show=False)
+    assert ui.conflict_box.layout.display == "none"
+    by_hand = unit_file.read_text(encoding="utf-8").replace("organization: Testing Co\n", "organization: Testing Ltd\n")
+    unit_file.write_text(by_hand, encoding="utf-8")  # a colleague fixes the file in an editor meanwhile
+
+    ui.pod_rows[0].projects.value = "5"
+    assert unit_file.read_text(encoding="utf-8") == by_hand
+    assert "pc-status-bad" in ui.status._dom_classes and "changed outside this workshop" in ui.status.value
+    assert ui.conflict_box.layout.display != "none" and ".history/team.conflict-" in ui.conflict_message.value
+    ui.reload_button.click()
+    assert ui.conflict_box.layout.display == "none" and "Reloaded team.yaml" in ui.status.value
+    assert ui.fact_fields["organization"][0].value == "Testing Ltd" and ui.pod_rows[0].projects.value == "2"
+
+    # Once more, and this time the room keeps its own version; the other one goes to .history/.
+    unit_file.write_text(by_hand.replace("Testing Ltd", "Testing Inc"), encoding="utf-8")
+    ui.pod_rows[0].projects.value = "6"
+    assert ui.conflict_box.layout.display != "none"
+    ui.keep_button.click()
+    assert ui.conflict_box.layout.display == "none" and "Kept your version" in ui.status.value
+    assert saved(unit_file)["pods"][0]["active_projects"] == 6 and saved(unit_file)["organization"] == "Testing Ltd"
+    assert saved(ui.state.history()[-1])["organization"] == "Testing Inc"
