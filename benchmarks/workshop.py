@@ -99,15 +99,14 @@ def browser_round_trips(data: dict, edits: int) -> tuple[float, list[float]]:
     (root / "team.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     env = {**os.environ, "HOME": str(base), "JUPYTER_CONFIG_DIR": str(base / "config"),
            "JUPYTER_DATA_DIR": str(base / "data"), "JUPYTER_RUNTIME_DIR": str(base / "runtime")}
-    port, token = server.free_port(0), "bench"
-    lab = server.start_lab(root, port, token, env=env, quiet=True)
+    lab = server.start_lab(root, 0, "bench", env=env, quiet=True)
     try:
-        server.wait_until_ready(port, token, lab)
+        server.wait_until_ready(lab)
         with sync_playwright() as pw:
             chromium = pw.chromium.launch(executable_path=os.environ.get("PODCHECK_CHROMIUM", "/usr/bin/chromium"),
                                           args=["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
             page = chromium.new_page(viewport={"width": 1600, "height": 1000})
-            page.goto(server.lab_url(port, token))
+            page.goto(lab.url)
             page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
             time.sleep(3)  # let the kernel connect
             page.click(".lm-MenuBar-itemLabel:text-is('Run')")

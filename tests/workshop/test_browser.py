@@ -56,15 +56,13 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     env.update(HOME=str(home), JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
                JUPYTER_RUNTIME_DIR=str(home / "runtime"), IPYTHONDIR=str(home / "ipython"),
                JUPYTER_PLATFORM_DIRS="1")
-    port = workshop_server.free_port(0)
     token = secrets.token_hex(16)
-    process = workshop_server.start_lab(root, port, token, env=env, quiet=True)
+    lab = workshop_server.start_lab(root, 0, token, env=env, quiet=True)
     try:
-        workshop_server.wait_until_ready(port, token, process, timeout=120)
-        yield {"root": root, "url": workshop_server.lab_url(port, token), "file": root / "team.yaml",
-               "port": port, "token": token}
+        workshop_server.wait_until_ready(lab, timeout=120)
+        yield {"root": root, "url": lab.url, "file": root / "team.yaml", "port": lab.port, "token": token}
     finally:
-        workshop_server.stop_lab(process)
+        workshop_server.stop_lab(lab)
 
 
 class Shots:
