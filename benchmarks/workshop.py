@@ -104,11 +104,19 @@ def browser_round_trips(data: dict, edits: int) -> tuple[float, list[float]]:
         server.wait_until_ready(lab)
         with sync_playwright() as pw:
             chromium = pw.chromium.launch(executable_path=os.environ.get("PODCHECK_CHROMIUM", "/usr/bin/chromium"),
-                                          args=["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+                                          args=["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                                "--disable-background-networking", "--disable-component-update",
+                                                "--disable-sync", "--no-first-run"])
             page = chromium.new_page(viewport={"width": 1600, "height": 1000})
             page.goto(lab.url)
             page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
-            time.sleep(3)  # let the kernel connect
+            # Run All only once the kernel is up and the page connected to it, as the server reports.
+            deadline = time.monotonic() + 180
+            while not any(k["execution_state"] == "idle" and k["connections"] for k in lab.kernels()):
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the notebook's kernel did not start")
+                time.sleep(0.1)
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
             page.click(".lm-MenuBar-itemLabel:text-is('Run')")
             started = time.perf_counter()
             page.click("li.lm-Menu-item[data-command='runmenu:run-all']:not(.lm-mod-disabled)")

@@ -116,6 +116,13 @@ class Lab:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read())
 
+    def kernels(self) -> list[dict[str, Any]]:
+        """The server's kernels (id, execution_state, connections...); empty while it cannot answer."""
+        try:
+            return self.api("kernels")
+        except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError):
+            return []  # a server busy starting a kernel can answer 500 or time out for a moment
+
     def served_port(self) -> int:
         """The port named in the server's own file, or 0 while that file is not (fully) written."""
         for info in self.runtime_dir.glob("jpserver-*.json"):
