@@ -74,7 +74,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     home.mkdir()
     working_copy(root)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY_", "IPYTHON"))}
-    # JUPYTER_RUNTIME_DIR too, though start_lab gives JupyterLab a private one: the kernel reads it as well.
+    # start_lab gives JupyterLab (and so its kernels) a private runtime folder of its own on top of these.
     env.update(HOME=str(home), JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
                JUPYTER_RUNTIME_DIR=str(home / "runtime"), IPYTHONDIR=str(home / "ipython"),
                JUPYTER_PLATFORM_DIRS="1")
