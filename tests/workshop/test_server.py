@@ -19,6 +19,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -103,6 +104,23 @@ def command_line(process: psutil.Process) -> list[str]:
         return []
 
 
+def environment(process: psutil.Process) -> dict[str, str]:
+    """The process's environment; empty for one that has just ended."""
+    try:
+        return process.environ()
+    except psutil.Error:
+        return {}
+
+
+def wait_until(check: Callable[[], Any], what: str, timeout: float = WAIT) -> Any:
+    """Poll `check()` until it returns something true, and return that; fail naming `what` at the deadline."""
+    deadline = time.monotonic() + timeout
+    while not (value := check()):
+        assert time.monotonic() < deadline, f"{what}: not so after {timeout:.0f} s"
+        time.sleep(0.05)
+    return value
+
+
 def running(process: psutil.Process) -> bool:
     """Still running (a process that has exited but not been reaped yet does not count)."""
     try:
@@ -116,7 +134,7 @@ def launcher(tmp_path: Path) -> Iterator[Callable[..., Launcher]]:
     """Start `python -m podcheck.workshop_server` with its home, temporary and Jupyter folders under tmp_path."""
     started: list[psutil.Process] = []
 
-    def launch(*args: str) -> Launcher:
+    def launch(*args: str, ready: bool = True) -> Launcher:
         root, home, tmp = tmp_path / "root", tmp_path / "home", tmp_path / "tmp"
         for folder in (root, home, tmp):
             folder.mkdir()
@@ -131,14 +149,19 @@ def launcher(tmp_path: Path) -> Iterator[Callable[..., Launcher]]:
                                    start_new_session=True)  # its own process group, like a shell's job
         log.close()
         started.append(psutil.Process(process.pid))
+        if not ready:  # as soon as JupyterLab runs, with the token in its environment
+            lab = wait_until(lambda: next((p for p in psutil.Process(process.pid).children()
+                                           if "JUPYTER_TOKEN" in environment(p)), None), "JupyterLab started")
+            started.append(lab)
+            return Launcher(process, lab, 0, environment(lab)["JUPYTER_TOKEN"], home, tmp)
         lines: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=lambda: [*map(lines.put, process.stdout), lines.put(None)], daemon=True).start()
         deadline = time.monotonic() + WAIT
-        while (line := lines.get(timeout=max(0.1, deadline - time.monotonic()))) is not None:
-            if found := re.search(r"http://127\.0\.0\.1:(\d+)/\S*\?token=(\S+)", line):
-                break
-        else:
-            raise AssertionError(f"the launcher printed no URL:\n{(tmp_path / 'launcher.log').read_text()}")
+        found = None
+        with contextlib.suppress(queue.Empty):
+            while not found and (line := lines.get(timeout=max(0.1, deadline - time.monotonic()))) is not None:
+                found = re.search(r"http://127\.0\.0\.1:(\d+)/\S*\?token=(\S+)", line)
+        assert found, f"the launcher printed no URL:\n{(tmp_path / 'launcher.log').read_text()}"
         labs = psutil.Process(process.pid).children()
         assert len(labs) == 1
         started.extend(labs)
@@ -192,11 +215,28 @@ def test_a_closed_terminal_stops_jupyterlab_and_removes_its_files(launcher):
 
 @pytest.mark.slow
 def test_a_hung_jupyterlab_is_killed_and_its_token_file_still_removed(launcher):
-    run = launcher("--port", "0")
+    run = launcher("--port", "0", "--stop-timeout", "5")
     kernel = run.start_kernel()
     run.lab.suspend()  # SIGSTOP: JupyterLab can no longer answer SIGTERM
     run.process.send_signal(signal.SIGTERM)
     stopped_cleanly(run, kernel)
+
+
+@pytest.mark.slow
+def test_a_second_signal_skips_the_grace_period(launcher):
+    # Ctrl-C twice: a facilitator who does not want to wait for a stuck JupyterLab need not.
+    run = launcher("--port", "0", "--stop-timeout", "3600")
+    run.lab.suspend()
+    run.process.send_signal(signal.SIGINT)
+    run.process.send_signal(signal.SIGINT)
+    stopped_cleanly(run)  # within WAIT, far less than the hour JupyterLab would otherwise get
+
+
+@pytest.mark.slow
+def test_stopping_while_jupyterlab_starts_leaves_nothing_behind(launcher):
+    run = launcher("--port", "0", ready=False)
+    run.process.send_signal(signal.SIGTERM)
+    stopped_cleanly(run)
 
 
 @pytest.mark.slow
