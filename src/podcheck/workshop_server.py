@@ -219,7 +219,12 @@ def _kill_with_kernels(process: subprocess.Popen) -> None:
     for kernel in kernels:
         with contextlib.suppress(psutil.Error):
             kernel.kill()
-    psutil.wait_procs(kernels, timeout=10)
+    # Until each is gone; a zombie counts as gone (its new parent, not we, must reap it).
+    deadline = time.monotonic() + 10
+    for kernel in kernels:
+        with contextlib.suppress(psutil.Error):
+            while kernel.status() != psutil.STATUS_ZOMBIE and time.monotonic() < deadline:
+                time.sleep(0.05)
 
 
 class StopSignals:
