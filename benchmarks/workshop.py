@@ -99,17 +99,24 @@ def browser_round_trips(data: dict, edits: int) -> tuple[float, list[float]]:
     (root / "team.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     env = {**os.environ, "HOME": str(base), "JUPYTER_CONFIG_DIR": str(base / "config"),
            "JUPYTER_DATA_DIR": str(base / "data"), "JUPYTER_RUNTIME_DIR": str(base / "runtime")}
-    port, token = server.free_port(0), "bench"
-    lab = server.start_lab(root, port, token, env=env, quiet=True)
+    lab = server.start_lab(root, 0, "bench", env=env, quiet=True)
     try:
-        server.wait_until_ready(port, token, lab)
+        server.wait_until_ready(lab)
         with sync_playwright() as pw:
             chromium = pw.chromium.launch(executable_path=os.environ.get("PODCHECK_CHROMIUM", "/usr/bin/chromium"),
-                                          args=["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+                                          args=["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                                "--disable-background-networking", "--disable-component-update",
+                                                "--disable-sync", "--no-first-run"])
             page = chromium.new_page(viewport={"width": 1600, "height": 1000})
-            page.goto(server.lab_url(port, token))
+            page.goto(lab.url)
             page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
-            time.sleep(3)  # let the kernel connect
+            # Run All only once the kernel is up and the page connected to it, as the server reports.
+            deadline = time.monotonic() + 180
+            while not any(k["execution_state"] == "idle" and k["connections"] for k in lab.kernels()):
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the notebook's kernel did not start")
+                time.sleep(0.1)
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
             page.click(".lm-MenuBar-itemLabel:text-is('Run')")
             started = time.perf_counter()
             page.click("li.lm-Menu-item[data-command='runmenu:run-all']:not(.lm-mod-disabled)")
