@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
-from importlib.resources import files
-from typing import Any
-
-import yaml
 
 from . import __version__
-from .dimensions import DIMENSIONS
-from .model import ROLES, Assessment
-from .questions import questions
-from .result import (
+from .catalog import (
+    DEFAULT_RUBRIC,
+    HORIZON_OF,
+    HORIZONS,
     SEVERITIES,
+    Rubric,
+    dimensions,
+    questions,
+    stages,
+)
+from .model import ROLES, Assessment
+from .result import (
     Dimension,
     Finding,
     NextStage,
@@ -25,19 +27,9 @@ from .result import (
     Result,
     Stage,
 )
-from .rubric import DEFAULT_RUBRIC, Rubric
 from .rules import Hit, RuleMeta, registry
 from .text import human_list
 from .view import TeamView, team_view
-
-HORIZON = {"high": "now", "medium": "next", "low": "later"}
-
-
-@functools.cache
-def stages() -> tuple[dict[str, Any], ...]:
-    """The scaling ladder from stages.yaml, level 0 to 4."""
-    data = yaml.safe_load(files("podcheck").joinpath("stages.yaml").read_text(encoding="utf-8"))
-    return tuple(sorted(data, key=lambda s: s["level"]))
 
 
 def stage_level(team: TeamView, rubric: Rubric) -> int:
@@ -56,8 +48,8 @@ def _stage(level: int) -> Stage:
     upcoming = None
     if level + 1 < len(ladder):
         nxt = ladder[level + 1]
-        upcoming = NextStage(level=nxt["level"], id=nxt["id"], name=nxt["name"], prepare=current["prepare"])
-    return Stage(level=level, id=current["id"], name=current["name"], summary=current["summary"], next=upcoming)
+        upcoming = NextStage(level=nxt.level, id=nxt.id, name=nxt.name, prepare=current.prepare)
+    return Stage(level=level, id=current.id, name=current.name, summary=current.summary, next=upcoming)
 
 
 def _finding(hit: Hit, meta: RuleMeta) -> Finding:
@@ -102,7 +94,7 @@ def _dimensions(a: Assessment, findings: list[Finding], rubric: Rubric) -> tuple
         if q.id in a.answers:
             answers[q.dimension].append(a.answers[q.id].score)
     scored, skipped = [], []
-    for dim in DIMENSIONS.values():
+    for dim in dimensions().values():
         reason = _assessable_from_roster(dim.id, a)
         roster = None
         if reason is None:
@@ -145,14 +137,13 @@ def _recommendations(findings: list[Finding], stage: Stage) -> list[Recommendati
         if f.recommendation in seen:
             continue
         seen.add(f.recommendation)
-        recs.append(Recommendation(rank=0, horizon=HORIZON[f.severity], text=f.recommendation, finding=f.id,
+        recs.append(Recommendation(rank=0, horizon=HORIZON_OF[f.severity], text=f.recommendation, finding=f.id,
                                    pod=f.pod, severity=f.severity, principles=f.principles))
     if stage.next is not None:
         for item in stage.next.prepare:
-            recs.append(Recommendation(rank=0, horizon="later", text=f"Before becoming “{stage.next.name}”: {item}",
+            recs.append(Recommendation(rank=0, horizon=HORIZONS[-1], text=f"Before becoming “{stage.next.name}”: {item}",
                                        finding=None, pod=None, severity=None, principles=[]))
-    order = {"now": 0, "next": 1, "later": 2}
-    recs.sort(key=lambda r: order[r.horizon])  # stable: keeps finding order within a horizon
+    recs.sort(key=lambda r: HORIZONS.index(r.horizon))  # stable: keeps finding order within a horizon
     return [r.model_copy(update={"rank": i}) for i, r in enumerate(recs, start=1)]
 
 

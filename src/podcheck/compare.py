@@ -12,9 +12,9 @@ from typing import Literal
 
 from pydantic import ValidationError
 
+from .catalog import SEVERITIES, Rubric
 from .errors import InputError, Problem
-from .result import SEVERITIES, Finding, Result, Stage
-from .rubric import Rubric
+from .result import Finding, Result, Stage
 
 Direction = Literal["up", "down", "same"]
 

@@ -17,11 +17,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..dimensions import DIMENSIONS
+from ..catalog import SEVERITIES, Rubric, Severity, dimensions, principles
 from ..errors import ConfigError
-from ..principles import PRINCIPLES
-from ..result import SEVERITIES, Severity
-from ..rubric import Rubric
 from ..view import TeamView
 
 FAMILIES = (
@@ -46,7 +43,7 @@ class RuleMeta(BaseModel):
     @field_validator("principles")
     @classmethod
     def _known_principles(cls, value: list[str]) -> list[str]:
-        unknown = [p for p in value if p not in PRINCIPLES]
+        unknown = [p for p in value if p not in principles()]
         if unknown:
             raise ValueError(f"unknown principle {unknown[0]}")
         return value
@@ -54,7 +51,7 @@ class RuleMeta(BaseModel):
     @field_validator("dimension")
     @classmethod
     def _known_dimension(cls, value: str) -> str:
-        if value not in DIMENSIONS:
+        if value not in dimensions():
             raise ValueError(f"unknown dimension {value}")
         return value
 

@@ -2,8 +2,7 @@
 
 from collections.abc import Iterator
 
-from ..questions import questions
-from ..rubric import Rubric
+from ..catalog import Rubric, questions
 from ..view import TeamView
 from . import Hit, RuleMeta, rule
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import InputError
+from ..errors import InputError
+from .loader import read_data
+from .terms import SEVERITIES
+from .vocabulary import dimensions
 
 Positive = Annotated[int, Field(ge=1, le=1000)]
 
@@ -36,8 +37,8 @@ class Rubric(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Rubric:
         for name in ("severity_penalty", "score_cap"):
-            if set(getattr(self, name)) != {"high", "medium", "low"}:
-                raise ValueError(f"{name} needs exactly the keys high, medium, low")
+            if set(getattr(self, name)) != set(SEVERITIES):
+                raise ValueError(f"{name} needs exactly the keys {', '.join(SEVERITIES)}")
         if self.pod_max_core_heavy_lead > self.pod_max_core:
             raise ValueError("pod_max_core_heavy_lead cannot exceed pod_max_core")
         if self.pod_max_with_extended < self.pod_max_core:
@@ -47,8 +48,8 @@ class Rubric(BaseModel):
         return self
 
 
-def _defaults() -> dict:
-    return yaml.safe_load(files("podcheck").joinpath("rubric.yaml").read_text(encoding="utf-8"))
+def _defaults() -> dict[str, Any]:
+    return read_data(__package__ or "podcheck.catalog", "rubric.yaml")
 
 
 DEFAULT_RUBRIC = Rubric.model_validate(_defaults())
@@ -56,7 +57,7 @@ DEFAULT_RUBRIC = Rubric.model_validate(_defaults())
 
 def load_rubric(path: str | Path) -> Rubric:
     """The default rubric with the keys set in `path` replaced; errors name the file and key."""
-    from .load import read_yaml_mapping, validation_problems
+    from ..load import read_yaml_mapping, validation_problems
 
     path = Path(path)
     overrides, lines = read_yaml_mapping(path)
@@ -70,7 +71,7 @@ def load_rubric(path: str | Path) -> Rubric:
         rubric = Rubric.model_validate(merged)
     except ValidationError as exc:
         raise InputError(validation_problems(exc, str(path), lines, root=Rubric)) from None
-    unknown = set(rubric.dimension_weights) - set(DEFAULT_RUBRIC.dimension_weights)
+    unknown = set(rubric.dimension_weights) - set(dimensions())
     if unknown:
         raise InputError.single(str(path), f"unknown dimension '{sorted(unknown)[0]}'", "dimension_weights")
     return rubric
