@@ -15,6 +15,8 @@ from pydantic import (
     model_validator,
 )
 
+from .catalog import DEFAULT_RUBRIC
+
 SCHEMA = "podcheck/1"
 
 RoleName = Literal["lead", "technologist", "analyst"]
@@ -118,9 +120,9 @@ class Person(Strict):
 
 
 class Answer(Strict):
-    """A questionnaire answer on the 1..5 scale, with an optional note."""
+    """A questionnaire answer on the rubric's answer scale (1..5), with an optional note."""
 
-    score: Annotated[int, Field(ge=1, le=5)]
+    score: Annotated[int, Field(ge=DEFAULT_RUBRIC.answer_scale.lowest, le=DEFAULT_RUBRIC.answer_scale.highest)]
     note: str | None = None
 
 

@@ -45,7 +45,7 @@ def dimension_scores(
         if reason is None:
             roster = max(0, 100 - sum(rubric.severity_penalty[f.severity] for f in by_dim[dim.id]))
         given = answers[dim.id]
-        from_answers = round(sum((s - 1) * 25 for s in given) / len(given)) if given else None
+        from_answers = round(sum(rubric.answer_scale.points(s) for s in given) / len(given)) if given else None
         parts = [p for p in (roster, from_answers) if p is not None]
         if not parts:
             skipped.append(NotAssessed(id=dim.id, name=dim.name, reason=reason or "nothing in the file speaks to it"))

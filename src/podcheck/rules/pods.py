@@ -45,8 +45,8 @@ def helpers_hold_roles(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
 
 @rule("pod.same-background")
 def same_background(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
-    """A pod of three or more whose core members all share one background."""
+    """A pod of the rubric's size or more whose core members all share one background."""
     for pod in team.pods:
         backgrounds = {p.background for p in pod.core}
-        if len(pod.core) >= 3 and len(backgrounds) == 1 and None not in backgrounds:
+        if len(pod.core) >= rubric.same_background_min_core and len(backgrounds) == 1 and None not in backgrounds:
             yield Hit("pod.same-background", pod.name, (), {"background": str(backgrounds.pop()).replace("-", " "), "core": len(pod.core)})

@@ -20,10 +20,10 @@ def practice_meta() -> list[RuleMeta]:
 
 @rule(*(f"practice.{q.id}" for q in questions()))
 def weak_answers(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
-    """A questionnaire answer at or below the rubric's weak mark: 1 is medium, the rest low."""
+    """A questionnaire answer at or below the rubric's weak mark: the lowest answer is medium, the rest low."""
     for qid, answer in sorted(team.assessment.answers.items()):
         if answer.score <= rubric.weak_answer_max:
             values = {"score": answer.score, "note": answer.note,
                       "_note": f" (note: {answer.note})" if answer.note else ""}
             yield Hit(f"practice.{qid}", None, (), {k: v for k, v in values.items() if v is not None},
-                      severity="medium" if answer.score == 1 else "low")
+                      severity="medium" if answer.score == rubric.answer_scale.lowest else "low")
