@@ -8,7 +8,6 @@ from .model import ROLES, Assessment
 from .result import Finding, NextStage, Outlook, PodSummary, Result, Stage
 from .rules import Hit, RuleMeta, registry
 from .scoring import dimension_scores, overall_score, recommendations, unknowns
-from .text import human_list
 from .view import TeamView, team_view
 
 
@@ -33,18 +32,18 @@ def _stage(level: int) -> Stage:
 
 
 def _finding(hit: Hit, meta: RuleMeta) -> Finding:
-    values = {**hit.values, "pod": hit.pod or "", "people": human_list(hit.people)}
+    title, message, recommendation = meta.wording(hit)
     return Finding(
         id=hit.id,
         severity=hit.severity or meta.severity,
         pod=hit.pod,
         people=list(hit.people),
         principles=meta.principles,
-        title=meta.title.format(**values),
-        message=meta.message.format(**values),
-        recommendation=meta.recommendation.format(**values),
+        title=title,
+        message=message,
+        recommendation=recommendation,
         dimension=meta.dimension,
-        evidence={k: v for k, v in hit.values.items() if not k.startswith("_")},
+        evidence=hit.evidence,
     )
 
 

@@ -1,9 +1,12 @@
-"""The one loader for the project's own YAML data (catalog and rule metadata): validated, loud on errors."""
+"""The one loader for podcheck's own YAML data (catalog, rule metadata): validated, loud on any error."""
 
 from __future__ import annotations
 
 from collections.abc import Container, Iterable
+from dataclasses import dataclass
 from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
@@ -14,31 +17,45 @@ from ..errors import ConfigError
 M = TypeVar("M", bound=BaseModel)
 
 
-def read_data(package: str, name: str) -> Any:
-    """The parsed YAML of the data file `name` shipped in `package`."""
+@dataclass(frozen=True)
+class DataFile:
+    """A YAML data file and the name errors call it by (`catalog/stages.yaml`)."""
+
+    path: Traversable
+    label: str
+
+    @classmethod
+    def packaged(cls, package: str, name: str) -> DataFile:
+        """A file shipped inside a podcheck package, named by its folder and file name."""
+        return cls(files(package).joinpath(name), f"{package.rsplit('.', 1)[-1]}/{name}")
+
+    @classmethod
+    def local(cls, path: str | Path) -> DataFile:
+        """A file of the user's own (a team's rule metadata), named by its path."""
+        return cls(Path(path), str(path))
+
+
+def read_data(file: DataFile) -> Any:
+    """The parsed YAML of a data file."""
     try:
-        return yaml.safe_load(files(package).joinpath(name).read_text(encoding="utf-8"))
+        return yaml.safe_load(file.path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{where(package, name)}: cannot be read: {exc}") from None
-
-
-def where(package: str, name: str) -> str:
-    """How errors name a data file: its folder inside podcheck and its name (`catalog/stages.yaml`)."""
-    return f"{package.rsplit('.', 1)[-1]}/{name}"
+        raise ConfigError(f"{file.label}: cannot be read: {exc}") from None
 
 
 def first_error(exc: ValidationError) -> str:
     """Pydantic's first complaint as one line: `field.path: message`."""
     error = exc.errors(include_url=False)[0]
     loc = ".".join(str(part) for part in error["loc"])
-    return f"{loc}: {error['msg']}" if loc else error["msg"]
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{loc}: {message}" if loc else message
 
 
-def read_entries(package: str, name: str, model: type[M]) -> tuple[M, ...]:
-    """Every entry of a data file that is a list of `model`s, in file order; an id used twice is an error."""
-    raw = read_data(package, name)
+def read_entries(file: DataFile, model: type[M]) -> tuple[M, ...]:
+    """Every entry of a data file that lists `model`s, in file order; an id used twice is an error."""
+    raw = read_data(file)
     if not isinstance(raw, list):
-        raise ConfigError(f"{where(package, name)}: must be a list of entries")
+        raise ConfigError(f"{file.label}: must be a list of entries")
     entries: list[M] = []
     seen: set[str] = set()
     for index, item in enumerate(raw):
@@ -46,21 +63,21 @@ def read_entries(package: str, name: str, model: type[M]) -> tuple[M, ...]:
         try:
             entry = model.model_validate(item)
         except ValidationError as exc:
-            raise ConfigError(f"{where(package, name)}: {label}: {first_error(exc)}") from None
-        key = str(entry.id)  # type: ignore[attr-defined]  # every catalog entry has an id
+            raise ConfigError(f"{file.label}: {label}: {first_error(exc)}") from None
+        key = str(entry.id)  # type: ignore[attr-defined]  # every listed entry has an id
         if key in seen:
-            raise ConfigError(f"{where(package, name)}: id '{key}' appears twice")
+            raise ConfigError(f"{file.label}: id '{key}' appears twice")
         seen.add(key)
         entries.append(entry)
     return tuple(entries)
 
 
-def read_mapping(package: str, name: str, model: type[M]) -> M:
+def read_mapping(file: DataFile, model: type[M]) -> M:
     """A data file that is one mapping, validated as `model`."""
     try:
-        return model.model_validate(read_data(package, name))
+        return model.model_validate(read_data(file))
     except ValidationError as exc:
-        raise ConfigError(f"{where(package, name)}: {first_error(exc)}") from None
+        raise ConfigError(f"{file.label}: {first_error(exc)}") from None
 
 
 def check_known(file: str, owner: str, kind: str, given: Iterable[str], known: Container[str]) -> None:

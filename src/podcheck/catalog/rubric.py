@@ -16,7 +16,7 @@ from pydantic import (
 )
 
 from ..errors import InputError
-from .loader import read_data
+from .loader import DataFile, read_data
 from .terms import SEVERITIES
 from .vocabulary import dimensions
 
@@ -88,7 +88,7 @@ class Rubric(BaseModel):
 
 
 def _defaults() -> dict[str, Any]:
-    return read_data(__package__ or "podcheck.catalog", "rubric.yaml")
+    return read_data(DataFile.packaged(__package__ or "podcheck.catalog", "rubric.yaml"))
 
 
 DEFAULT_RUBRIC = Rubric.model_validate(_defaults())

@@ -12,7 +12,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import ConfigError
-from .loader import check_known, read_entries, read_mapping
+from .loader import DataFile, check_known, read_entries, read_mapping
 from .terms import HORIZONS, SEVERITIES, STAGE_IDS, Horizon, Severity, StageId
 
 
@@ -78,16 +78,20 @@ class Labels(Entry):
 PACKAGE = __package__ or "podcheck.catalog"
 
 
+def _file(name: str) -> DataFile:
+    return DataFile.packaged(PACKAGE, name)
+
+
 @functools.cache
 def principles() -> dict[str, str]:
     """The playbook's principles: id → short title, P1 first."""
-    return {p.id: p.title for p in read_entries(PACKAGE, "principles.yaml", Principle)}
+    return {p.id: p.title for p in read_entries(_file("principles.yaml"), Principle)}
 
 
 @functools.cache
 def dimensions() -> dict[str, DimensionInfo]:
     """The scored areas by id, in the order a result lists them."""
-    found = read_entries(PACKAGE, "dimensions.yaml", DimensionInfo)
+    found = read_entries(_file("dimensions.yaml"), DimensionInfo)
     for d in found:
         check_known("catalog/dimensions.yaml", d.id, "principle", d.principles, principles())
     return {d.id: d for d in found}
@@ -96,7 +100,7 @@ def dimensions() -> dict[str, DimensionInfo]:
 @functools.cache
 def stages() -> tuple[StageInfo, ...]:
     """The scaling ladder, level 0 to 4."""
-    ladder = tuple(sorted(read_entries(PACKAGE, "stages.yaml", StageInfo), key=lambda s: s.level))
+    ladder = tuple(sorted(read_entries(_file("stages.yaml"), StageInfo), key=lambda s: s.level))
     if tuple(s.id for s in ladder) != STAGE_IDS or [s.level for s in ladder] != list(range(len(ladder))):
         raise ConfigError(f"catalog/stages.yaml: the ladder must be {', '.join(STAGE_IDS)} at levels 0 and up")
     return ladder
@@ -105,7 +109,7 @@ def stages() -> tuple[StageInfo, ...]:
 @functools.cache
 def questions() -> tuple[Question, ...]:
     """Every question in the bank, in order."""
-    bank = read_entries(PACKAGE, "questions.yaml", Question)
+    bank = read_entries(_file("questions.yaml"), Question)
     for q in bank:
         check_known("catalog/questions.yaml", q.id, "dimension", [q.dimension], dimensions())
         check_known("catalog/questions.yaml", q.id, "principle", q.principles, principles())
@@ -123,7 +127,7 @@ def labels() -> Labels:
     # Imported here, not at the top: the model reads the rubric's answer scale from this package.
     from ..model import ROLES
 
-    table = read_mapping(PACKAGE, "labels.yaml", Labels)
+    table = read_mapping(_file("labels.yaml"), Labels)
     for kind, keys, wanted in (("roles", table.roles, ROLES), ("severities", table.severities, SEVERITIES),
                                ("horizons", table.horizons, HORIZONS)):
         if tuple(keys) != tuple(wanted):
