@@ -6,7 +6,7 @@ from . import __version__
 from .catalog import DEFAULT_RUBRIC, SEVERITIES, Rubric, stages
 from .model import ROLES, Assessment
 from .result import Finding, NextStage, Outlook, PodSummary, Result, Stage
-from .rules import Hit, RuleMeta, registry
+from .rules import Hit, Registry, RuleMeta, registry
 from .scoring import dimension_scores, overall_score, recommendations, unknowns
 from .view import TeamView, team_view
 
@@ -75,11 +75,11 @@ def backlog_outlook(a: Assessment) -> Outlook | None:
                    net_per_quarter=net, quarters_to_clear=clear, extra_delivery_to_stabilise=max(net, 0), trend=trend)
 
 
-def assess(assessment: Assessment, rubric: Rubric | None = None) -> Result:
-    """Assess one unit against the playbook; pure: the same input always gives the same result."""
+def assess(assessment: Assessment, rubric: Rubric | None = None, *, rules: Registry | None = None) -> Result:
+    """Assess one unit against the playbook (or `rules`, e.g. extended with a team's own); pure."""
     rubric = rubric or DEFAULT_RUBRIC
     team = team_view(assessment, rubric)
-    findings = sorted((_finding(h, m) for h, m in registry().run(team, rubric)), key=sort_key)
+    findings = sorted((_finding(h, m) for h, m in (rules or registry()).run(team, rubric)), key=sort_key)
     stage = _stage(stage_level(team, rubric))
     scored, not_assessed = dimension_scores(assessment, findings, rubric)
     overall, reason = overall_score(scored, findings, rubric)

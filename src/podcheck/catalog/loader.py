@@ -51,23 +51,23 @@ def first_error(exc: ValidationError) -> str:
     return f"{loc}: {message}" if loc else message
 
 
-def read_entries(file: DataFile, model: type[M]) -> tuple[M, ...]:
-    """Every entry of a data file that lists `model`s, in file order; an id used twice is an error."""
+def read_entries(file: DataFile, model: type[M], key: str = "id") -> tuple[M, ...]:
+    """Every entry of a data file that lists `model`s, in file order; a `key` (id) used twice is an error."""
     raw = read_data(file)
     if not isinstance(raw, list):
         raise ConfigError(f"{file.label}: must be a list of entries")
     entries: list[M] = []
     seen: set[str] = set()
     for index, item in enumerate(raw):
-        label = item.get("id", f"entry {index}") if isinstance(item, dict) else f"entry {index}"
+        label = item.get(key, f"entry {index}") if isinstance(item, dict) else f"entry {index}"
         try:
             entry = model.model_validate(item)
         except ValidationError as exc:
             raise ConfigError(f"{file.label}: {label}: {first_error(exc)}") from None
-        key = str(entry.id)  # type: ignore[attr-defined]  # every listed entry has an id
-        if key in seen:
-            raise ConfigError(f"{file.label}: id '{key}' appears twice")
-        seen.add(key)
+        name = str(getattr(entry, key))
+        if name in seen:
+            raise ConfigError(f"{file.label}: {key} '{name}' appears twice")
+        seen.add(name)
         entries.append(entry)
     return tuple(entries)
 
