@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -20,7 +20,6 @@ from .catalog import DEFAULT_RUBRIC
 SCHEMA = "podcheck/1"
 
 RoleName = Literal["lead", "technologist", "analyst"]
-ROLES: tuple[RoleName, ...] = ("lead", "technologist", "analyst")
 Platform = Literal["ipaas", "embedded-ipaas", "in-house", "none"]
 Process = Literal["none", "ad-hoc", "defined"]
 Focus = Literal["domain", "difficulty", "bespoke", "support", "none"]
@@ -36,6 +35,15 @@ Background = Literal[
 Membership = Literal["core", "extended"]
 HelpsAs = Literal["sme", "software-engineering", "qa"]
 
+# The choices each field allows, read from the types above so that no list is typed twice.
+ROLES: tuple[RoleName, ...] = get_args(RoleName)
+PLATFORMS: tuple[Platform, ...] = get_args(Platform)
+PROCESSES: tuple[Process, ...] = get_args(Process)
+FOCUS: tuple[Focus, ...] = get_args(Focus)
+LEAD_LOAD: tuple[LeadLoad, ...] = get_args(LeadLoad)
+BACKGROUNDS: tuple[Background, ...] = get_args(Background)
+MEMBERSHIP: tuple[Membership, ...] = get_args(Membership)
+HELPS_AS: tuple[HelpsAs, ...] = get_args(HelpsAs)
 
 
 def _not_true_false(value: object) -> object:
