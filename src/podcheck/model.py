@@ -169,7 +169,8 @@ class Assessment(Strict):
     def _plain_scores(cls, value: object) -> object:
         # `overlap-technology: 4` is shorthand for `{score: 4}`.
         if isinstance(value, dict):
-            return {k: ({"score": v} if isinstance(v, int) and not isinstance(v, bool) else v) for k, v in value.items()}
+            return {k: ({"score": v} if isinstance(v, int) and not isinstance(v, bool) else v)
+                    for k, v in value.items()}
         return value
 
     def person(self, name: str) -> Person | None:

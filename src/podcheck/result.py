@@ -45,8 +45,10 @@ class Dimension(Out):
     score: Score
     summary: str
     principles: list[str]
-    roster_score: Score | None = Field(None, description="Score from the team's shape alone, or null where the roster says nothing about it.")
-    answers_score: Score | None = Field(None, description="Score from questionnaire answers, or null when none were given.")
+    roster_score: Score | None = Field(
+        None, description="Score from the team's shape alone, or null where the roster says nothing about it.")
+    answers_score: Score | None = Field(
+        None, description="Score from questionnaire answers, or null when none were given.")
     answered: int = 0
     findings: int = 0
 

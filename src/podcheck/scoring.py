@@ -86,7 +86,8 @@ def recommendations(findings: list[Finding], stage: Stage) -> list[Recommendatio
                                    pod=f.pod, severity=f.severity, principles=f.principles))
     if stage.next is not None:
         for item in stage.next.prepare:
-            recs.append(Recommendation(rank=0, horizon=HORIZONS[-1], text=f"Before becoming “{stage.next.name}”: {item}",
+            recs.append(Recommendation(rank=0, horizon=HORIZONS[-1],
+                                       text=f"Before becoming “{stage.next.name}”: {item}",
                                        finding=None, pod=None, severity=None, principles=[]))
     recs.sort(key=lambda r: HORIZONS.index(r.horizon))  # stable: keeps finding order within a horizon
     return [r.model_copy(update={"rank": i}) for i, r in enumerate(recs, start=1)]
@@ -102,7 +103,8 @@ def unknowns(a: Assessment, team: TeamView) -> list[str]:
     untrained = [p.name for pod in team.pods for p in pod.holders("technologist")
                  if p.background == "software-engineering" and p.integration_training is None]
     if untrained:
-        notes.append(f"Integration training not recorded for {human_list(untrained)}; counted as no training on record.")
+        notes.append(f"Integration training not recorded for {human_list(untrained)}; "
+                     "counted as no training on record.")
     if len(team.pods) >= 2:
         silent = [p.name for pod in team.pods for p in pod.holders("lead") if p.reports_to is None and p != team.head]
         if silent:

@@ -99,7 +99,8 @@ def role_coverage(assessment: Assessment, result: Result) -> pd.DataFrame:
         for role in ROLES:
             holders = sorted((p for p in members if role in p.roles.shares()), key=lambda p: p.name)
             names = ", ".join(f"{p.name} ({_pct(p.roles.shares()[role])})" for p in holders)
-            row[catalog.labels().roles[role]] = f"{_fte(pod.role_shares.get(role, 0.0))} FTE: {names}" if holders else "missing"
+            fte = _fte(pod.role_shares.get(role, 0.0))
+            row[catalog.labels().roles[role]] = f"{fte} FTE: {names}" if holders else "missing"
         rows.append(row)
     return _frame(rows, ["Pod", *_role_titles()])
 

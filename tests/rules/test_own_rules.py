@@ -39,8 +39,14 @@ OWN_METADATA = '''
 '''
 
 OWN_CASES = '''
-- {name: two-core-is-lonely, id: mine.lonely-pod, raises: true, pod: CRM,
-   team: {people: [{name: Lea, pod: CRM, roles: {lead: 0.5, analyst: 0.5}}, {name: Tom, pod: CRM, roles: {technologist: 1.0}}]}}
+- name: two-core-is-lonely
+  id: mine.lonely-pod
+  raises: true
+  pod: CRM
+  team:
+    people:
+      - {name: Lea, pod: CRM, roles: {lead: 0.5, analyst: 0.5}}
+      - {name: Tom, pod: CRM, roles: {technologist: 1.0}}
 - {name: three-core-is-not, id: mine.lonely-pod, raises: false}
 '''
 
@@ -58,7 +64,8 @@ def _module(tmp_path: Path) -> ModuleType:
 @pytest.fixture
 def own_registry(tmp_path: Path) -> rules.Registry:
     (tmp_path / "my_rules.yaml").write_text(OWN_METADATA, encoding="utf-8")
-    return podcheck.registry().extended(rules.rules_in(_module(tmp_path)), rules.load_metadata(tmp_path / "my_rules.yaml"))
+    metadata = rules.load_metadata(tmp_path / "my_rules.yaml")
+    return podcheck.registry().extended(rules.rules_in(_module(tmp_path)), metadata)
 
 
 def test_a_teams_own_rule_runs_through_the_same_case_harness(tmp_path: Path, own_registry: rules.Registry) -> None:

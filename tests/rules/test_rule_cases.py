@@ -69,7 +69,8 @@ def test_rubric_file_changes_a_threshold(tmp_path: Path) -> None:
     rubric_file = tmp_path / "roomy.yaml"
     rubric_file.write_text("pod_max_core: 10\npod_max_with_extended: 12\n")
     rubric = podcheck.load_rubric(rubric_file)
-    assert (rubric.pod_max_core, rubric.pod_max_core_heavy_lead) == (10, podcheck.DEFAULT_RUBRIC.pod_max_core_heavy_lead)
+    assert (rubric.pod_max_core, rubric.pod_max_core_heavy_lead) == (
+        10, podcheck.DEFAULT_RUBRIC.pod_max_core_heavy_lead)
     team = podcheck.parse_assessment(build_team(RUBRIC_TEAM))
     assert not [f for f in podcheck.assess(team, rubric).findings if f.id == "pod.oversize"]
 

@@ -49,4 +49,5 @@ def same_background(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
     for pod in team.pods:
         backgrounds = {p.background for p in pod.core}
         if len(pod.core) >= rubric.same_background_min_core and len(backgrounds) == 1 and None not in backgrounds:
-            yield Hit("pod.same-background", pod.name, (), {"background": str(backgrounds.pop()).replace("-", " "), "core": len(pod.core)})
+            background = str(backgrounds.pop()).replace("-", " ")
+            yield Hit("pod.same-background", pod.name, (), {"background": background, "core": len(pod.core)})
