@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 
 from ..catalog import Rubric
+from ..model import ROLES
 from ..view import TeamView
 from . import Hit, rule
 
@@ -16,6 +17,6 @@ def dual_roles(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
             if "analyst" in shares and "technologist" in shares:
                 values = {"analyst": shares["analyst"], "technologist": shares["technologist"]}
                 yield Hit("dual-role.analyst-technologist", pod.name, (person.name,), values)
-            if len(shares) == 3:
+            if len(shares) == len(ROLES):
                 yield Hit("dual-role.single-person", pod.name, (person.name,),
                           {"lead": shares["lead"], **values})
