@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import podcheck
+from podcheck.catalog import SEVERITIES
 from podcheck.model import ROLES
-from podcheck.result import SEVERITIES, Result
+from podcheck.result import Result
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -134,7 +135,7 @@ def test_scores_stay_between_0_and_100(team: dict[str, Any]) -> None:
     scored = [d.id for d in result.dimensions]
     unknown = [d.id for d in result.not_assessed]
     assert not set(scored) & set(unknown)
-    assert set(scored) | set(unknown) == set(podcheck.rubric.DEFAULT_RUBRIC.dimension_weights)
+    assert set(scored) | set(unknown) == set(podcheck.DEFAULT_RUBRIC.dimension_weights)
 
 
 @SETTINGS

@@ -14,12 +14,11 @@ except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0"
 
 from .assess import assess  # noqa: E402
+from .catalog import DEFAULT_RUBRIC, Rubric, load_rubric, questions  # noqa: E402
 from .errors import InputError, Problem  # noqa: E402
 from .load import find_assessment_files, load_assessment, parse_assessment, parse_assessment_text  # noqa: E402
 from .model import Assessment  # noqa: E402
-from .questions import questions  # noqa: E402
 from .result import Finding, Result  # noqa: E402
-from .rubric import DEFAULT_RUBRIC, Rubric, load_rubric  # noqa: E402
 from .rules import registry  # noqa: E402
 
 __all__ = [

@@ -1,43 +1,14 @@
-"""Model + rubric → Result: stage, dimension scores, sorted findings and ranked recommendations."""
+"""Model + rubric → Result: the stage and the sorted findings here, scores from scoring.py, assembled."""
 
 from __future__ import annotations
 
-import functools
-from collections import defaultdict
-from importlib.resources import files
-from typing import Any
-
-import yaml
-
 from . import __version__
-from .dimensions import DIMENSIONS
+from .catalog import DEFAULT_RUBRIC, SEVERITIES, Rubric, stages
 from .model import ROLES, Assessment
-from .questions import questions
-from .result import (
-    SEVERITIES,
-    Dimension,
-    Finding,
-    NextStage,
-    NotAssessed,
-    Outlook,
-    PodSummary,
-    Recommendation,
-    Result,
-    Stage,
-)
-from .rubric import DEFAULT_RUBRIC, Rubric
-from .rules import Hit, RuleMeta, registry
-from .text import human_list
+from .result import Finding, NextStage, Outlook, PodSummary, Result, Stage
+from .rules import Hit, Registry, RuleMeta, registry
+from .scoring import dimension_scores, overall_score, recommendations, unknowns
 from .view import TeamView, team_view
-
-HORIZON = {"high": "now", "medium": "next", "low": "later"}
-
-
-@functools.cache
-def stages() -> tuple[dict[str, Any], ...]:
-    """The scaling ladder from stages.yaml, level 0 to 4."""
-    data = yaml.safe_load(files("podcheck").joinpath("stages.yaml").read_text(encoding="utf-8"))
-    return tuple(sorted(data, key=lambda s: s["level"]))
 
 
 def stage_level(team: TeamView, rubric: Rubric) -> int:
@@ -56,104 +27,29 @@ def _stage(level: int) -> Stage:
     upcoming = None
     if level + 1 < len(ladder):
         nxt = ladder[level + 1]
-        upcoming = NextStage(level=nxt["level"], id=nxt["id"], name=nxt["name"], prepare=current["prepare"])
-    return Stage(level=level, id=current["id"], name=current["name"], summary=current["summary"], next=upcoming)
+        upcoming = NextStage(level=nxt.level, id=nxt.id, name=nxt.name, prepare=current.prepare)
+    return Stage(level=level, id=current.id, name=current.name, summary=current.summary, next=upcoming)
 
 
 def _finding(hit: Hit, meta: RuleMeta) -> Finding:
-    values = {**hit.values, "pod": hit.pod or "", "people": human_list(hit.people)}
+    title, message, recommendation = meta.wording(hit)
     return Finding(
         id=hit.id,
         severity=hit.severity or meta.severity,
         pod=hit.pod,
         people=list(hit.people),
         principles=meta.principles,
-        title=meta.title.format(**values),
-        message=meta.message.format(**values),
-        recommendation=meta.recommendation.format(**values),
+        title=title,
+        message=message,
+        recommendation=recommendation,
         dimension=meta.dimension,
-        evidence={k: v for k, v in hit.values.items() if not k.startswith("_")},
+        evidence=hit.evidence,
     )
 
 
 def sort_key(f: Finding) -> tuple:
     """Contract order: severity, then pod (organisation-wide first), then id; people break ties."""
     return (SEVERITIES.index(f.severity), f.pod is not None, f.pod or "", f.id, f.people)
-
-
-def _assessable_from_roster(dim: str, a: Assessment) -> str | None:
-    """None if the roster speaks to this dimension, else the reason it does not."""
-    if dim == "fundamentals" and a.context.platform is None and a.context.process is None:
-        return "the file does not say which platform or process the unit uses (context.platform, context.process)"
-    if dim == "value":
-        b = a.context.backlog
-        if b is None or b.added_per_quarter is None or b.delivered_per_quarter is None:
-            return "the file gives no backlog figures (context.backlog.added_per_quarter and delivered_per_quarter)"
-    return None
-
-
-def _dimensions(a: Assessment, findings: list[Finding], rubric: Rubric) -> tuple[list[Dimension], list[NotAssessed]]:
-    by_dim: dict[str, list[Finding]] = defaultdict(list)
-    for f in findings:
-        if not f.id.startswith("practice."):
-            by_dim[f.dimension].append(f)
-    answers: dict[str, list[int]] = defaultdict(list)
-    for q in questions():
-        if q.id in a.answers:
-            answers[q.dimension].append(a.answers[q.id].score)
-    scored, skipped = [], []
-    for dim in DIMENSIONS.values():
-        reason = _assessable_from_roster(dim.id, a)
-        roster = None
-        if reason is None:
-            roster = max(0, 100 - sum(rubric.severity_penalty[f.severity] for f in by_dim[dim.id]))
-        given = answers[dim.id]
-        from_answers = round(sum((s - 1) * 25 for s in given) / len(given)) if given else None
-        parts = [p for p in (roster, from_answers) if p is not None]
-        if not parts:
-            skipped.append(NotAssessed(id=dim.id, name=dim.name, reason=reason or "nothing in the file speaks to it"))
-            continue
-        score = round(sum(parts) / len(parts))
-        scored.append(Dimension(
-            id=dim.id, name=dim.name, score=score, principles=list(dim.principles),
-            summary=_dimension_summary(by_dim[dim.id], roster, from_answers, len(given)),
-            roster_score=roster, answers_score=from_answers, answered=len(given), findings=len(by_dim[dim.id]),
-        ))
-    return scored, skipped
-
-
-def _dimension_summary(found: list[Finding], roster: int | None, from_answers: int | None, answered: int) -> str:
-    if roster is None:
-        parts = ["Assessed from the questionnaire only"]
-    elif not found:
-        parts = ["No problems found in the team's shape"]
-    else:
-        counts = {s: sum(1 for f in found if f.severity == s) for s in SEVERITIES}
-        listed = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-        parts = [f"{len(found)} finding{'s' if len(found) != 1 else ''} ({listed}): {found[0].title.lower()}"
-                 + (" and more" if len(found) > 1 else "")]
-    if from_answers is not None:
-        parts.append(f"{answered} questionnaire answer{'s' if answered != 1 else ''} average {from_answers}/100")
-    return "; ".join(parts) + "."
-
-
-def _recommendations(findings: list[Finding], stage: Stage) -> list[Recommendation]:
-    """One per finding, most urgent first, then what to prepare for the next stage."""
-    recs: list[Recommendation] = []
-    seen: set[str] = set()
-    for f in findings:
-        if f.recommendation in seen:
-            continue
-        seen.add(f.recommendation)
-        recs.append(Recommendation(rank=0, horizon=HORIZON[f.severity], text=f.recommendation, finding=f.id,
-                                   pod=f.pod, severity=f.severity, principles=f.principles))
-    if stage.next is not None:
-        for item in stage.next.prepare:
-            recs.append(Recommendation(rank=0, horizon="later", text=f"Before becoming “{stage.next.name}”: {item}",
-                                       finding=None, pod=None, severity=None, principles=[]))
-    order = {"now": 0, "next": 1, "later": 2}
-    recs.sort(key=lambda r: order[r.horizon])  # stable: keeps finding order within a horizon
-    return [r.model_copy(update={"rank": i}) for i, r in enumerate(recs, start=1)]
 
 
 def _pods(team: TeamView) -> list[PodSummary]:
@@ -179,50 +75,14 @@ def backlog_outlook(a: Assessment) -> Outlook | None:
                    net_per_quarter=net, quarters_to_clear=clear, extra_delivery_to_stabilise=max(net, 0), trend=trend)
 
 
-def _unknowns(a: Assessment, team: TeamView) -> list[str]:
-    notes = []
-    no_background = [p.name for p in a.people if p.roles.shares() and p.background is None]
-    if no_background:
-        notes.append(f"Background not given for {len(no_background)} of the people with roles; "
-                     "the developer-trap checks treat them as unknown.")
-    untrained = [p.name for pod in team.pods for p in pod.holders("technologist")
-                 if p.background == "software-engineering" and p.integration_training is None]
-    if untrained:
-        notes.append(f"Integration training not recorded for {human_list(untrained)}; counted as no training on record.")
-    if len(team.pods) >= 2:
-        silent = [p.name for pod in team.pods for p in pod.holders("lead") if p.reports_to is None and p != team.head]
-        if silent:
-            notes.append(f"Reporting lines not given for lead{'s' if len(silent) > 1 else ''} {human_list(silent)}.")
-    missing_projects = [p.name for p in team.pods if p.pod.active_projects is None]
-    if missing_projects:
-        notes.append(f"Active projects not given for pod{'s' if len(missing_projects) > 1 else ''} "
-                     f"{human_list(missing_projects)}; the lead workload check was skipped there.")
-    if not a.answers:
-        notes.append("No questionnaire answers: practices the roster cannot show were not assessed.")
-    return notes
-
-
-def overall_score(dimensions: list[Dimension], findings: list[Finding], rubric: Rubric) -> tuple[int, str]:
-    """Weighted mean of the assessed dimensions, capped while serious findings stay open."""
-    weights = rubric.dimension_weights
-    total_weight = sum(weights.get(d.id, 1) for d in dimensions)
-    mean = round(sum(d.score * weights.get(d.id, 1) for d in dimensions) / total_weight) if total_weight else 0
-    reason = f"Weighted mean of {len(dimensions)} assessed dimensions"
-    for severity in SEVERITIES:
-        cap = rubric.score_cap[severity]
-        if mean > cap and any(f.severity == severity for f in findings):
-            return cap, f"{reason} ({mean}), capped at {cap} while a {severity}-severity finding is open"
-    return mean, f"{reason}."
-
-
-def assess(assessment: Assessment, rubric: Rubric | None = None) -> Result:
-    """Assess one unit against the playbook; pure: the same input always gives the same result."""
+def assess(assessment: Assessment, rubric: Rubric | None = None, *, rules: Registry | None = None) -> Result:
+    """Assess one unit against the playbook (or `rules`, e.g. extended with a team's own); pure."""
     rubric = rubric or DEFAULT_RUBRIC
     team = team_view(assessment, rubric)
-    findings = sorted((_finding(h, m) for h, m in registry().run(team, rubric)), key=sort_key)
+    findings = sorted((_finding(h, m) for h, m in (rules or registry()).run(team, rubric)), key=sort_key)
     stage = _stage(stage_level(team, rubric))
-    dimensions, not_assessed = _dimensions(assessment, findings, rubric)
-    overall, reason = overall_score(dimensions, findings, rubric)
+    scored, not_assessed = dimension_scores(assessment, findings, rubric)
+    overall, reason = overall_score(scored, findings, rubric)
     return Result(
         podcheck_version=__version__,
         organization=assessment.organization,
@@ -231,11 +91,11 @@ def assess(assessment: Assessment, rubric: Rubric | None = None) -> Result:
         stage=stage,
         score=overall,
         score_reason=reason,
-        dimensions=dimensions,
+        dimensions=scored,
         not_assessed=not_assessed,
         findings=findings,
-        recommendations=_recommendations(findings, stage),
+        recommendations=recommendations(findings, stage),
         pods=_pods(team),
         outlook=backlog_outlook(assessment),
-        unknowns=_unknowns(assessment, team),
+        unknowns=unknowns(assessment, team),
     )

@@ -52,6 +52,7 @@ from typing import Any, Literal
 
 from . import __version__
 from .assess import assess
+from .catalog import Rubric, load_rubric
 from .errors import InputError
 from .files import safe_name, unique_names, write_atomic
 from .load import find_assessment_files, parse_assessment, parse_assessment_text, read_yaml_mapping
@@ -59,7 +60,6 @@ from .model import Assessment
 from .notebook import RESULT_FILE, playbook_dir
 from .render import REPORT_FORMATS
 from .result import Result
-from .rubric import Rubric, load_rubric
 
 INPUT_FILE = "assessment.yaml"
 RUBRIC_FILE = "rubric.yaml"

@@ -9,8 +9,8 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .catalog import SEVERITIES
 from .errors import InputError
-from .result import SEVERITIES
 from .text import printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
@@ -139,7 +139,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_questions(args: argparse.Namespace) -> int:
-    from .questions import questions
+    from .catalog import questions
 
     bank = questions()
     if args.format == "json":

@@ -13,11 +13,11 @@ from typing import Literal
 
 from pydantic import ValidationError
 
+from .catalog import SEVERITIES, Rubric
 from .errors import InputError, Problem
 from .files import read_bounded
 from .load import MAX_FILE_BYTES, MAX_VALUES
-from .result import SEVERITIES, Finding, Result, Stage
-from .rubric import Rubric
+from .result import Finding, Result, Stage
 
 Direction = Literal["up", "down", "same"]
 

@@ -526,7 +526,7 @@ def _cross_check(data: dict[str, Any], file: str, lines: LineMap, question_ids: 
 
 def parse_assessment(data: Mapping[str, Any], file: str = "<assessment>", lines: LineMap | None = None) -> Assessment:
     """Validate already-parsed data (a dict from YAML, a spreadsheet or the workshop) into a model."""
-    from .questions import question_ids
+    from .catalog import question_ids
 
     lines = lines or {}
     data = dict(data)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -16,12 +16,12 @@ from pydantic import (
     model_validator,
 )
 
+from .catalog import DEFAULT_RUBRIC
 from .text import free_text_problem, name_problem
 
 SCHEMA = "podcheck/1"
 
 RoleName = Literal["lead", "technologist", "analyst"]
-ROLES: tuple[RoleName, ...] = ("lead", "technologist", "analyst")
 Platform = Literal["ipaas", "embedded-ipaas", "in-house", "none"]
 Process = Literal["none", "ad-hoc", "defined"]
 Focus = Literal["domain", "difficulty", "bespoke", "support", "none"]
@@ -37,6 +37,15 @@ Background = Literal[
 Membership = Literal["core", "extended"]
 HelpsAs = Literal["sme", "software-engineering", "qa"]
 
+# The choices each field allows, read from the types above so that no list is typed twice.
+ROLES: tuple[RoleName, ...] = get_args(RoleName)
+PLATFORMS: tuple[Platform, ...] = get_args(Platform)
+PROCESSES: tuple[Process, ...] = get_args(Process)
+FOCUS: tuple[Focus, ...] = get_args(Focus)
+LEAD_LOAD: tuple[LeadLoad, ...] = get_args(LeadLoad)
+BACKGROUNDS: tuple[Background, ...] = get_args(Background)
+MEMBERSHIP: tuple[Membership, ...] = get_args(Membership)
+HELPS_AS: tuple[HelpsAs, ...] = get_args(HelpsAs)
 
 
 def _not_true_false(value: object) -> object:
@@ -138,9 +147,9 @@ class Person(Strict):
 
 
 class Answer(Strict):
-    """A questionnaire answer on the 1..5 scale, with an optional note."""
+    """A questionnaire answer on the rubric's answer scale (1..5), with an optional note."""
 
-    score: Annotated[int, Field(ge=1, le=5)]
+    score: Annotated[int, Field(ge=DEFAULT_RUBRIC.answer_scale.lowest, le=DEFAULT_RUBRIC.answer_scale.highest)]
     note: FreeText | None = None
 
 
@@ -179,7 +188,8 @@ class Assessment(Strict):
     def _plain_scores(cls, value: object) -> object:
         # `overlap-technology: 4` is shorthand for `{score: 4}`.
         if isinstance(value, dict):
-            return {k: ({"score": v} if isinstance(v, int) and not isinstance(v, bool) else v) for k, v in value.items()}
+            return {k: ({"score": v} if isinstance(v, int) and not isinstance(v, bool) else v)
+                    for k, v in value.items()}
         return value
 
     def person(self, name: str) -> Person | None:

@@ -15,14 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from .assess import assess
+from .catalog import SEVERITIES, Rubric, load_rubric, principles
 from .errors import InputError
 from .files import write_atomic
 from .load import load_assessment
 from .model import Assessment
-from .principles import PRINCIPLES
 from .render import REPORT_FORMATS
 from .result import Result
-from .rubric import Rubric, load_rubric
 from .text import html_text as _e
 
 RESULT_FILE = "result.json"
@@ -181,7 +180,7 @@ class Html:
 def headline(unit: Unit) -> Html:
     """Unit, organisation, date, stage and score in one box."""
     r = unit.result
-    counts = ", ".join(f"{r.count(s)} {s}" for s in ("high", "medium", "low"))
+    counts = ", ".join(f"{r.count(s)} {s}" for s in SEVERITIES)
     note = (f"<p><em>This is the bundled example {_e(unit.source.name)}; set <code>assessment_file</code> "
             "in the parameters cell to assess your own unit.</em></p>") if unit.is_example else ""
     return Html(
@@ -195,7 +194,7 @@ def headline(unit: Unit) -> Html:
 
 def principle_list(ids: Iterable[str]) -> Html:
     """The principles with these ids as a short list: id and title."""
-    items = "".join(f"<li><strong>{_e(p)}</strong> {_e(PRINCIPLES[p])}</li>" for p in ids)
+    items = "".join(f"<li><strong>{_e(p)}</strong> {_e(principles()[p])}</li>" for p in ids)
     return Html(f"<ul>{items}</ul>")
 
 

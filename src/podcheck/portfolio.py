@@ -22,11 +22,11 @@ from typing import Any
 from urllib.parse import quote
 
 from . import __version__
-from .dimensions import DIMENSIONS
+from .catalog import SEVERITIES, dimensions, stages
 from .errors import InputError, Problem
 from .files import file_kind, neutralise, unique_names, write_atomic
 from .render import REPORT_FORMATS
-from .result import SEVERITIES, Result
+from .result import Result
 
 PORTFOLIO_SCHEMA = "podcheck-portfolio/1"
 # What a unit's row may link to: its reports, its result, its executed notebook and its input.
@@ -178,8 +178,8 @@ def build_portfolio(entries: Iterable[PortfolioEntry | Result], failures: Iterab
         rows.append(UnitRow(entry.result, links))
     rows.sort(key=lambda r: (r.result.organization.casefold(), r.result.unit.casefold(), r.result.assessed_on))
     seen_dims = {d.id: d.name for r in rows for d in [*r.result.dimensions, *r.result.not_assessed]}
-    dims = [(i, DIMENSIONS[i].name) for i in DIMENSIONS if i in seen_dims]
-    dims += [(i, n) for i, n in seen_dims.items() if i not in DIMENSIONS]
+    dims = [(i, d.name) for i, d in dimensions().items() if i in seen_dims]
+    dims += [(i, n) for i, n in seen_dims.items() if i not in dimensions()]
     by_id: dict[str, dict[str, Any]] = {}
     for r in rows:
         for f in r.result.findings:
@@ -266,7 +266,6 @@ def portfolio_json(p: Portfolio) -> str:
 
 def portfolio_html(p: Portfolio, *, paper: str = "a4") -> str:
     """The portfolio report: units × stage, score and dimensions as a heat table, common findings, failures."""
-    from .assess import stages
     from .render import PAPERS, environment
 
     return environment().get_template("html/portfolio.html.j2").render(
@@ -341,8 +340,8 @@ def _load_unit(path: Path, rubric: Any) -> tuple[Result, Any]:
 
 def portfolio_command(args: Any) -> int:
     """`podcheck portfolio RESULT... --out DIR`: per-unit HTML reports and the portfolio; 1 if some inputs failed."""
+    from .catalog import load_rubric
     from .render import write_unit_reports
-    from .rubric import load_rubric
 
     rubric = load_rubric(args.rubric) if getattr(args, "rubric", None) else None
     paths = expand_inputs(args.inputs)

@@ -23,8 +23,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from .catalog import SEVERITIES, principles, questions, stages
 from .errors import InputError, Problem
-from .result import SEVERITIES, Outlook, Result
+from .result import Outlook, Result
 
 FORMATS = ("text", "json", "html", "md", "pdf")
 REPORT_FORMATS = ("html", "md", "pdf")  # the report formats a unit can be written in
@@ -210,10 +211,7 @@ def _projection(outlook: Outlook | None, quarters: int = 8) -> list[int]:
 
 
 def _unit_context(result: Result, assessment: Any | None, previous: Result | None, paper: str) -> dict[str, Any]:
-    from .assess import stages
     from .compare import compare
-    from .principles import PRINCIPLES
-    from .questions import questions
 
     if paper not in PAPERS:
         raise ValueError(f"paper must be one of {', '.join(PAPERS)}, not {paper!r}")
@@ -227,7 +225,7 @@ def _unit_context(result: Result, assessment: Any | None, previous: Result | Non
         "paper": paper,
         "page_size": PAPERS[paper],
         "ladder": stages(),
-        "principles": PRINCIPLES,
+        "principles": principles(),
         "questions": {q.id: q for q in questions()},
         "members": members,
         "by_severity": {s: [f for f in result.findings if f.severity == s] for s in SEVERITIES},

@@ -7,9 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Severity = Literal["high", "medium", "low"]
-SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
-Horizon = Literal["now", "next", "later"]
+from .catalog.terms import STAGE_IDS, Horizon, Severity, StageId
+
 Score = Annotated[int, Field(ge=0, le=100)]
 
 
@@ -31,8 +30,8 @@ class NextStage(Out):
 class Stage(Out):
     """Where the team is on the scaling ladder (domain.md's table)."""
 
-    level: Annotated[int, Field(ge=0, le=4)]
-    id: Literal["ad-hoc", "minimum-viable", "single-pod", "multi-pod", "program"]
+    level: Annotated[int, Field(ge=0, le=len(STAGE_IDS) - 1)]
+    id: StageId
     name: str
     summary: str
     next: NextStage | None = None
@@ -46,8 +45,10 @@ class Dimension(Out):
     score: Score
     summary: str
     principles: list[str]
-    roster_score: Score | None = Field(None, description="Score from the team's shape alone, or null where the roster says nothing about it.")
-    answers_score: Score | None = Field(None, description="Score from questionnaire answers, or null when none were given.")
+    roster_score: Score | None = Field(
+        None, description="Score from the team's shape alone, or null where the roster says nothing about it.")
+    answers_score: Score | None = Field(
+        None, description="Score from questionnaire answers, or null when none were given.")
     answered: int = 0
     findings: int = 0
 

@@ -32,11 +32,11 @@ from typing import Any
 
 import yaml
 
+from .catalog import questions
 from .errors import InputError, Problem
 from .files import neutralise, unique_names, unneutralise, write_atomic
 from .load import MAX_FILE_BYTES, parse_assessment
 from .model import ROLES, SCHEMA, Assessment
-from .questions import questions
 
 SPREADSHEET_SUFFIXES = (".csv", ".xlsx")
 MAX_ROWS = 200_000

@@ -11,13 +11,10 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .assess import stages as stage_ladder
+from . import catalog
 from .model import ROLES, Assessment, Person
-from .principles import PRINCIPLES
-from .questions import questions
-from .result import SEVERITIES, Finding, Result
+from .result import Finding, Result
 
-ROLE_TITLES = {"lead": "Lead", "technologist": "Technologist", "analyst": "Analyst"}
 NONE = "—"
 
 
@@ -27,6 +24,10 @@ def _pct(share: float | None) -> str:
 
 def _fte(total: float) -> str:
     return f"{total:.1f}".rstrip("0").rstrip(".") if total else "0"
+
+
+def _role_titles() -> list[str]:
+    return [catalog.labels().roles[r] for r in ROLES]
 
 
 def _frame(rows: list[dict[str, object]], columns: list[str]) -> pd.DataFrame:
@@ -44,7 +45,7 @@ def _membership(person: Person) -> str:
 
 def principles(ids: Iterable[str]) -> pd.DataFrame:
     """The playbook principles with these ids and their short titles."""
-    return _frame([{"Principle": p, "In short": PRINCIPLES[p]} for p in ids], ["Principle", "In short"])
+    return _frame([{"Principle": p, "In short": catalog.principles()[p]} for p in ids], ["Principle", "In short"])
 
 
 def people(assessment: Assessment, pod: str | None = None) -> pd.DataFrame:
@@ -60,12 +61,12 @@ def people(assessment: Assessment, pod: str | None = None) -> pd.DataFrame:
             "Pod": person.pod or ("(head of integration)" if person.name == head else NONE),
             "Name": person.name,
             "Member": "head of integration" if person.name == head and person.pod is None else _membership(person),
-            **{ROLE_TITLES[r]: _pct(shares.get(r)) for r in ROLES},
+            **{catalog.labels().roles[r]: _pct(shares.get(r)) for r in ROLES},
             "Background": person.background or "unknown",
             "Integration training": {True: "yes", False: "no", None: ""}[person.integration_training],
             "Reports to": person.reports_to or "",
         })
-    columns = ["Pod", "Name", "Member", *ROLE_TITLES.values(), "Background", "Integration training", "Reports to"]
+    columns = ["Pod", "Name", "Member", *_role_titles(), "Background", "Integration training", "Reports to"]
     return _frame(rows, columns)
 
 
@@ -80,12 +81,12 @@ def pods(result: Result) -> pd.DataFrame:
             "Core limit": pod.core_limit,
             "Helpers": pod.extended,
             "Limit with helpers": pod.total_limit,
-            **{f"{ROLE_TITLES[r]} FTE": _fte(pod.role_shares.get(r, 0.0)) for r in ROLES},
+            **{f"{catalog.labels().roles[r]} FTE": _fte(pod.role_shares.get(r, 0.0)) for r in ROLES},
             "All three roles": "yes" if pod.complete else "no",
             "Active projects": "" if pod.active_projects is None else pod.active_projects,
         })
     columns = ["Pod", "Focus", "Core members", "Core limit", "Helpers", "Limit with helpers",
-               *(f"{ROLE_TITLES[r]} FTE" for r in ROLES), "All three roles", "Active projects"]
+               *(f"{title} FTE" for title in _role_titles()), "All three roles", "Active projects"]
     return _frame(rows, columns)
 
 
@@ -98,9 +99,10 @@ def role_coverage(assessment: Assessment, result: Result) -> pd.DataFrame:
         for role in ROLES:
             holders = sorted((p for p in members if role in p.roles.shares()), key=lambda p: p.name)
             names = ", ".join(f"{p.name} ({_pct(p.roles.shares()[role])})" for p in holders)
-            row[ROLE_TITLES[role]] = f"{_fte(pod.role_shares.get(role, 0.0))} FTE: {names}" if holders else "missing"
+            fte = _fte(pod.role_shares.get(role, 0.0))
+            row[catalog.labels().roles[role]] = f"{fte} FTE: {names}" if holders else "missing"
         rows.append(row)
-    return _frame(rows, ["Pod", *ROLE_TITLES.values()])
+    return _frame(rows, ["Pod", *_role_titles()])
 
 
 def findings(result: Result, prefixes: Iterable[str] | None = None) -> pd.DataFrame:
@@ -201,7 +203,7 @@ def answers(assessment: Assessment, dimension_ids: Iterable[str] | None = None) 
     """Questionnaire questions (for some dimensions, or all) with the unit's answer, blank where unanswered."""
     wanted = set(dimension_ids) if dimension_ids is not None else None
     rows = []
-    for q in questions():
+    for q in catalog.questions():
         if wanted is not None and q.dimension not in wanted:
             continue
         given = assessment.answers.get(q.id)
@@ -217,9 +219,9 @@ def answers(assessment: Assessment, dimension_ids: Iterable[str] | None = None) 
 def stages(result: Result) -> pd.DataFrame:
     """The scaling ladder, with this unit's stage marked."""
     rows = [
-        {"Level": s["level"], "Stage": s["name"], "Shape": s["summary"],
-         "This unit": "◀ here" if s["level"] == result.stage.level else ""}
-        for s in stage_ladder()
+        {"Level": s.level, "Stage": s.name, "Shape": s.summary,
+         "This unit": "◀ here" if s.level == result.stage.level else ""}
+        for s in catalog.stages()
     ]
     frame = _frame(rows, ["Level", "Stage", "Shape", "This unit"])
     return frame.set_index("Level")
@@ -261,4 +263,4 @@ def recommendations(result: Result, horizon: str | None = None) -> pd.DataFrame:
 
 def severity_counts(result: Result) -> pd.DataFrame:
     """How many findings of each severity, in one row."""
-    return _frame([{s: result.count(s) for s in SEVERITIES}], list(SEVERITIES))
+    return _frame([{s: result.count(s) for s in catalog.SEVERITIES}], list(catalog.SEVERITIES))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .catalog import Rubric
 from .model import ROLES, Assessment, Person, Pod, RoleName
-from .rubric import Rubric
 
 
 @dataclass(frozen=True)

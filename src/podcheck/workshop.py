@@ -17,13 +17,11 @@ from typing import Any
 import ipywidgets as w
 
 from . import workshop_state as ws
-from .assess import stages
+from .catalog import Rubric, questions, stages
 from .compare import finding_identity
 from .errors import InputError
 from .model import ROLES
-from .questions import questions
 from .result import Finding, Result
-from .rubric import Rubric
 from .text import html_text as _esc
 
 BLANK = "—"
@@ -163,7 +161,7 @@ def stage_html(result: Result | None, stale: int = 0) -> str:
     """The stage, prominent, on the scaling ladder, with the score beside it."""
     if result is None:
         return "<div class='podcheck-stage-banner'><div class='pc-stage-name'>Not assessed yet</div></div>"
-    steps = "".join(f"<span class='{'pc-here' if s['level'] == result.stage.level else ''}'>{s['level']} {_esc(s['name'])}</span>"
+    steps = "".join(f"<span class='{'pc-here' if s.level == result.stage.level else ''}'>{s.level} {_esc(s.name)}</span>"
                     for s in stages())
     nxt = ""
     if result.stage.next is not None:

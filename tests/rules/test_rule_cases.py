@@ -1,140 +1,45 @@
 """Rule tests as data: every case in cases/*.yaml is one small team and one finding id.
 
-A case names a finding id and says whether it `raises`. Its `team` is merged onto the shared
-base team below (mappings merge key by key, lists replace), `add` appends people (a `count`
-makes that many alike), and `copies` adds more pods shaped like the base pod. A raising case
-may also pin `pod` (null for organisation-wide), `people`, `severity` and `count`.
+The cases and how they are checked are podcheck.testing's (its docstring describes a case);
+this file runs them for the project's own rules.
 """
 
 from __future__ import annotations
 
 import copy
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 import podcheck
-from podcheck.result import Finding
+from podcheck.testing import (
+    BASE_TEAM,
+    RuleCase,
+    build_team,
+    check_case,
+    check_coverage,
+    check_ids,
+    findings_for,
+    load_cases,
+)
 
-CASES_DIR = Path(__file__).parent / "cases"
-CASE_KEYS = {"name", "id", "raises", "why", "team", "add", "copies", "rubric", "pod", "people", "severity", "count"}
-
-BASE: dict[str, Any] = yaml.safe_load("""
-schema: podcheck/1
-organization: Acme Corp
-unit: Rule cases
-assessed_on: 2026-11-20
-pods:
-  - {name: CRM, focus: domain}
-people:
-  - {name: Lea, pod: CRM, roles: {lead: 1.0}, background: business-process}
-  - {name: Tom, pod: CRM, roles: {technologist: 1.0}, background: mis}
-  - {name: Ana, pod: CRM, roles: {analyst: 1.0}, background: business-analysis}
-""")
+CASES = load_cases(Path(__file__).parent / "cases")
 
 
-@cache
-def all_cases() -> tuple[dict[str, Any], ...]:
-    """Every case from every family file, each tagged with the file it came from."""
-    cases = []
-    for path in sorted(CASES_DIR.glob("*.yaml")):
-        for case in yaml.safe_load(path.read_text(encoding="utf-8")):
-            cases.append({**case, "_file": path.name})
-    return tuple(cases)
-
-
-def merge(base: Any, overlay: Any) -> Any:
-    """Overlay onto base: mappings merge key by key, anything else (lists too) replaces."""
-    if isinstance(base, dict) and isinstance(overlay, dict):
-        out = dict(base)
-        for key, value in overlay.items():
-            out[key] = merge(base[key], value) if key in base else value
-        return out
-    return copy.deepcopy(overlay)
-
-
-def _label(person: dict[str, Any]) -> str:
-    roles = person.get("roles") or {}
-    return next(iter(roles), None) or person.get("helps_as") or "member"
-
-
-def build_team(case: dict[str, Any]) -> dict[str, Any]:
-    """The assessment data a case describes: base, then team overlay, copies and added people."""
-    team = merge(copy.deepcopy(BASE), case.get("team") or {})
-    for n in range(2, 2 + case.get("copies", 0)):
-        pod = f"Pod {n}"
-        team["pods"].append({"name": pod, "focus": "domain"})
-        for person in BASE["people"]:
-            team["people"].append({**copy.deepcopy(person), "name": f"{person['name']} {n}", "pod": pod})
-    for group in case.get("add") or []:
-        group = dict(group)
-        count = group.pop("count", None)
-        if count is None:
-            team["people"].append(group)
-            continue
-        for i in range(1, count + 1):
-            person = {"background": "mis", **copy.deepcopy(group)}
-            person["name"] = f"{person['pod']} {_label(person)} {i}"
-            team["people"].append(person)
-    return team
-
-
-def findings_for(case: dict[str, Any]) -> list[Finding]:
-    """Assess the case's team (with its rubric overrides) and keep the findings of its id."""
-    data = build_team(case)
-    assessment = podcheck.parse_assessment(data, file=f"{case['_file']}:{case['name']}")
-    rubric = None
-    if case.get("rubric"):
-        rubric = podcheck.Rubric.model_validate({**podcheck.DEFAULT_RUBRIC.model_dump(), **case["rubric"]})
-    result = podcheck.assess(assessment, rubric)
-    return [f for f in result.findings if f.id == case["id"]]
-
-
-CASES = all_cases()
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_rule_case(case: dict[str, Any]) -> None:
-    found = findings_for(case)
-    if not case["raises"]:
-        assert not found, f"{case['id']} raised, but this case expects it not to: {[f.message for f in found]}"
-        return
-    assert found, f"{case['id']} was not raised"
-    if "count" in case:
-        assert len(found) == case["count"], [f.message for f in found]
-    wanted = {k: case[k] for k in ("pod", "people", "severity") if k in case}
-    matching = [f for f in found if all(getattr(f, k) == v for k, v in wanted.items())]
-    assert matching, f"no {case['id']} finding has {wanted}; got " + str(
-        [{k: getattr(f, k) for k in wanted} for f in found])
-    for f in matching:
-        # The words a user reads are filled in, never left as {placeholders}.
-        assert "{" not in f.message + f.recommendation + f.title, f
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_rule_case(case: RuleCase) -> None:
+    check_case(case)
 
 
 def test_cases_are_well_formed() -> None:
-    names = [c["name"] for c in CASES]
-    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
-    ids = set(podcheck.registry().meta)
-    for case in CASES:
-        assert set(case) - {"_file"} <= CASE_KEYS, (case["name"], set(case) - CASE_KEYS - {"_file"})
-        assert case["id"] in ids, f"{case['name']}: unknown finding id {case['id']}"
-        assert isinstance(case["raises"], bool), case["name"]
-        if not case["raises"]:
-            assert not set(case) & {"pod", "people", "severity", "count"}, f"{case['name']}: expectations on a near miss"
+    # Names unique, keys known and near misses free of expectations are checked as the cases load.
+    check_ids(CASES, podcheck.registry())
 
 
 def test_every_rule_id_has_a_raising_and_a_near_miss_case() -> None:
     # A new rule cannot land without cases: both directions, for every id the registry knows.
-    ids = set(podcheck.registry().meta)
-    raising = {c["id"] for c in CASES if c["raises"]}
-    missing = {
-        "raising": sorted(ids - raising),
-        "near-miss": sorted(ids - {c["id"] for c in CASES if not c["raises"]}),
-    }
-    assert missing == {"raising": [], "near-miss": []}
+    check_coverage(CASES, podcheck.registry().meta)
 
 
 def test_contract_ids_are_registered() -> None:
@@ -150,13 +55,13 @@ def test_contract_ids_are_registered() -> None:
 
 def test_base_team_raises_nothing() -> None:
     # Near misses only mean something if the base they start from is clean.
-    result = podcheck.assess(podcheck.parse_assessment(copy.deepcopy(BASE)))
+    result = podcheck.assess(podcheck.parse_assessment(copy.deepcopy(BASE_TEAM)))
     assert result.findings == []
     assert result.stage.id == "minimum-viable"
 
 
-RUBRIC_TEAM = {"name": "nine-core", "id": "pod.oversize", "_file": "rubric",
-               "add": [{"pod": "CRM", "count": 6, "roles": {"technologist": 1.0}}]}
+RUBRIC_TEAM = RuleCase(name="nine-core", id="pod.oversize", raises=True, file="rubric",
+                       add=[{"pod": "CRM", "count": 6, "roles": {"technologist": 1.0}}])
 
 
 def test_rubric_file_changes_a_threshold(tmp_path: Path) -> None:
@@ -164,7 +69,8 @@ def test_rubric_file_changes_a_threshold(tmp_path: Path) -> None:
     rubric_file = tmp_path / "roomy.yaml"
     rubric_file.write_text("pod_max_core: 10\npod_max_with_extended: 12\n")
     rubric = podcheck.load_rubric(rubric_file)
-    assert (rubric.pod_max_core, rubric.pod_max_core_heavy_lead) == (10, podcheck.DEFAULT_RUBRIC.pod_max_core_heavy_lead)
+    assert (rubric.pod_max_core, rubric.pod_max_core_heavy_lead) == (
+        10, podcheck.DEFAULT_RUBRIC.pod_max_core_heavy_lead)
     team = podcheck.parse_assessment(build_team(RUBRIC_TEAM))
     assert not [f for f in podcheck.assess(team, rubric).findings if f.id == "pod.oversize"]
 

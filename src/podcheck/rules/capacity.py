@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from ..rubric import Rubric
+from ..catalog import Rubric
 from ..view import TeamView
 from . import Hit, rule
 
@@ -16,10 +16,10 @@ def backlog(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
         return
     added, delivered = b.added_per_quarter, b.delivered_per_quarter
     if added > delivered:
-        severity = "high" if added >= 2 * max(delivered, 1) else None
+        severity = "high" if added >= rubric.backlog_high_ratio * max(delivered, 1) else None
         yield Hit("capacity.backlog-growing", None, (),
                   {"added": added, "delivered": delivered, "gap": added - delivered}, severity=severity)
-    elif b.open is not None and delivered > 0 and b.open > 4 * delivered:
+    elif b.open is not None and delivered > 0 and b.open > rubric.backlog_max_quarters * delivered:
         yield Hit("capacity.backlog-over-a-year", None, (),
                   {"open": b.open, "delivered": delivered, "quarters": round(b.open / max(delivered - added, 1), 1)
                    if delivered > added else "many"})

@@ -2,7 +2,8 @@
 
 from collections.abc import Iterator
 
-from ..rubric import Rubric
+from ..catalog import Rubric
+from ..model import ROLES
 from ..view import TeamView
 from . import Hit, rule
 
@@ -14,9 +15,8 @@ def dual_roles(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
         for person in pod.core:
             shares = person.roles.shares()
             if "analyst" in shares and "technologist" in shares:
-                values = {"analyst": shares["analyst"], "technologist": shares["technologist"],
-                          "_analyst": f"{shares['analyst']:.0%}", "_technologist": f"{shares['technologist']:.0%}"}
+                values = {"analyst": shares["analyst"], "technologist": shares["technologist"]}
                 yield Hit("dual-role.analyst-technologist", pod.name, (person.name,), values)
-            if len(shares) == 3:
+            if len(shares) == len(ROLES):
                 yield Hit("dual-role.single-person", pod.name, (person.name,),
-                          {"lead": shares["lead"], "_lead": f"{shares['lead']:.0%}", **values})
+                          {"lead": shares["lead"], **values})

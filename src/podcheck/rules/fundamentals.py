@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from ..rubric import Rubric
+from ..catalog import Rubric
 from ..view import TeamView
 from . import Hit, rule
 

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from ..rubric import Rubric
+from ..catalog import Rubric
 from ..view import TeamView
 from . import Hit, rule
 
@@ -13,14 +13,14 @@ def oversize(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
     for pod in team.pods:
         core, total = len(pod.core), len(pod.core) + len(pod.extended)
         if core > pod.core_limit or total > pod.total_limit:
-            over_core = core > pod.core_limit
-            values = {
-                "core": core, "total": total, "core_limit": pod.core_limit, "total_limit": pod.total_limit,
-                "_what": f"{core} core members (limit {pod.core_limit}{' with a heavy lead load' if pod.pod.lead_load == 'heavy' else ''})"
-                if over_core else f"{total} people with its part-time helpers (limit {pod.total_limit})",
-                "_split": f"two pods of about {-(-core // 2)} core members" if core >= 4 else "a smaller circle of helpers",
-            }
-            yield Hit("pod.oversize", pod.name, (), values)
+            if core > pod.core_limit:
+                size = "core-heavy-lead" if pod.pod.lead_load == "heavy" else "core"
+            else:
+                size = "with-helpers"
+            values = {"core": core, "total": total, "core_limit": pod.core_limit, "total_limit": pod.total_limit,
+                      "_half": (core + 1) // 2}
+            split = "two-pods" if core >= 4 else "fewer-helpers"  # two pods of at least two core members each
+            yield Hit("pod.oversize", pod.name, (), values, variants={"size": size, "split": split})
 
 
 @rule("pod.extended-owns-deliverables")
@@ -45,8 +45,9 @@ def helpers_hold_roles(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
 
 @rule("pod.same-background")
 def same_background(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
-    """A pod of three or more whose core members all share one background."""
+    """A pod of the rubric's size or more whose core members all share one background."""
     for pod in team.pods:
         backgrounds = {p.background for p in pod.core}
-        if len(pod.core) >= 3 and len(backgrounds) == 1 and None not in backgrounds:
-            yield Hit("pod.same-background", pod.name, (), {"background": str(backgrounds.pop()).replace("-", " "), "core": len(pod.core)})
+        if len(pod.core) >= rubric.same_background_min_core and len(backgrounds) == 1 and None not in backgrounds:
+            background = str(backgrounds.pop()).replace("-", " ")
+            yield Hit("pod.same-background", pod.name, (), {"background": background, "core": len(pod.core)})

@@ -1,19 +1,39 @@
 """P3, P4, P6, P8, P15, P16: what the roster cannot show, from the questionnaire's weak answers."""
 
 from collections.abc import Iterator
+from typing import Any
 
-from ..questions import questions
-from ..rubric import Rubric
+from pydantic import BaseModel, ConfigDict
+
+from ..catalog import Rubric, Severity, questions
 from ..view import TeamView
 from . import Hit, RuleMeta, rule
 
 
-def practice_meta() -> list[RuleMeta]:
-    """One finding per question, its words taken from the question bank."""
+class PracticeWording(BaseModel):
+    """practice.yaml: the severity, values and message every practice finding shares."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    severity: Severity
+    values: list[str]
+    message: str
+    variants: dict[str, dict[str, str]]
+
+
+def _literal(text: str) -> str:
+    # A question's words go into a template: braces in them are text, not placeholders.
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def metadata(raw: Any) -> list[RuleMeta]:
+    """One finding per question, its words taken from the question bank and practice.yaml."""
+    shared = PracticeWording.model_validate(raw)
     return [
-        RuleMeta(id=f"practice.{q.id}", title=q.finding.rstrip("."), severity="low", principles=q.principles,
-                 dimension=q.dimension,
-                 message=q.finding.rstrip(".") + ": the team answered {score} of 5 to “" + q.text + "”{_note}",
+        RuleMeta(id=f"practice.{q.id}", title=q.finding.rstrip("."), severity=shared.severity,
+                 principles=q.principles, dimension=q.dimension, values=shared.values, variants=shared.variants,
+                 message=shared.message.replace("{finding}", _literal(q.finding.rstrip(".")))
+                                       .replace("{question}", _literal(q.text)),
                  recommendation=q.recommendation)
         for q in questions()
     ]
@@ -21,10 +41,10 @@ def practice_meta() -> list[RuleMeta]:
 
 @rule(*(f"practice.{q.id}" for q in questions()))
 def weak_answers(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
-    """A questionnaire answer at or below the rubric's weak mark: 1 is medium, the rest low."""
+    """A questionnaire answer at or below the rubric's weak mark: the lowest answer is medium, the rest low."""
     for qid, answer in sorted(team.assessment.answers.items()):
         if answer.score <= rubric.weak_answer_max:
-            values = {"score": answer.score, "note": answer.note,
-                      "_note": f" (note: {answer.note})" if answer.note else ""}
+            values = {"score": answer.score, "note": answer.note, "_highest": rubric.answer_scale.highest}
             yield Hit(f"practice.{qid}", None, (), {k: v for k, v in values.items() if v is not None},
-                      severity="medium" if answer.score == 1 else "low")
+                      severity="medium" if answer.score == rubric.answer_scale.lowest else "low",
+                      variants={"with_note": "given" if answer.note else "none"})

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from ..rubric import Rubric
+from ..catalog import Rubric
 from ..view import TeamView
 from . import Hit, rule
 
@@ -24,5 +24,4 @@ def thin_coverage(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
             if 0 < share < rubric.min_role_share:
                 holders = tuple(p.name for p in pod.holders(role))
                 yield Hit("roles.thin-coverage", pod.name, holders,
-                          {"role": role, "share": share, "minimum": rubric.min_role_share,
-                           "_share": f"{share:.0%}", "_minimum": f"{rubric.min_role_share:.0%}"})
+                          {"role": role, "share": share, "minimum": rubric.min_role_share})

@@ -2,7 +2,8 @@
 
 from collections.abc import Iterator
 
-from ..rubric import Rubric
+from ..catalog import Rubric
+from ..model import Person
 from ..text import human_list
 from ..view import TeamView
 from . import Hit, rule
@@ -30,21 +31,23 @@ def reporting_lines(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
                    and ({"analyst", "technologist"} & set(p.roles.shares()))]
         if not off_leads and not managed:
             continue
-        problems, advice = [], []
+        which = "both" if off_leads and managed else "leads" if off_leads else "managed"
+        values: dict[str, str] = {"head": head.name} if head else {}
+        variants = {"problems": which, "advice": which}
         if off_leads:
-            problems.append(f"lead {human_list([p.name for p in off_leads])} "
-                            f"{'reports' if len(off_leads) == 1 else 'report'} to "
-                            f"{', '.join(sorted({str(p.reports_to) for p in off_leads}))} rather than the head of integration")
-            advice.append(f"have {human_list([p.name for p in off_leads])} report to {head.name if head else ''}")
+            values |= {"_leads": human_list([p.name for p in off_leads]),
+                       "_managers": ", ".join(sorted({str(p.reports_to) for p in off_leads}))}
+            variants |= {"leads_problem": _one_or_several(off_leads), "leads_advice": "to-head"}
         if managed:
-            verb = "reports" if len(managed) == 1 else "report"
-            problems.append(f"{human_list([p.name for p in managed])} {verb} to their own pod lead, "
-                            "who should enable them rather than manage their pay and careers")
-            advice.append(f"have {human_list([p.name for p in managed])} report to a manager outside the pod "
-                          f"({'for example ' + head.name if head else 'the head of integration once there is one, or an engineering or product manager'})")
-        yield Hit("scaling.reporting-lines", pod.name, tuple(p.name for p in off_leads + managed),
-                  {"_problems": "; ".join(problems), "_advice": " and ".join(advice),
-                   **({"head": head.name} if head else {})})
+            values["_managed"] = human_list([p.name for p in managed])
+            variants |= {"managed_problem": _one_or_several(managed),
+                         "managed_advice": "to-head" if head else "no-head"}
+        yield Hit("scaling.reporting-lines", pod.name, tuple(p.name for p in off_leads + managed), values,
+                  variants=variants)
+
+
+def _one_or_several(people: list[Person]) -> str:
+    return "one" if len(people) == 1 else "several"
 
 
 @rule("scaling.no-pod-principle")

@@ -2,16 +2,44 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from .errors import InputError
+from ..errors import InputError
+from .loader import DataFile, read_data
+from .terms import SEVERITIES
+from .vocabulary import dimensions
 
 Positive = Annotated[int, Field(ge=1, le=1000)]
+
+
+class AnswerScale(BaseModel):
+    """The whole-number scale questionnaire answers use, lowest (weakest) to highest."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lowest: Annotated[int, Field(ge=0, le=100)]
+    highest: Annotated[int, Field(ge=1, le=100)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AnswerScale:
+        if self.highest <= self.lowest:
+            raise ValueError("highest must be above lowest")
+        return self
+
+    def points(self, answer: int) -> float:
+        """An answer as points out of 100: the lowest answer is 0, the highest 100."""
+        return (answer - self.lowest) * 100 / (self.highest - self.lowest)
 
 
 class Rubric(BaseModel):
@@ -23,21 +51,33 @@ class Rubric(BaseModel):
     pod_max_core_heavy_lead: Positive
     pod_max_with_extended: Positive
     minimum_viable_max_core: Positive
+    same_background_min_core: Annotated[int, Field(ge=2, le=1000)]
     max_projects_per_lead: Positive
     max_projects_per_lead_heavy: Positive
     min_role_share: Annotated[float, Field(gt=0, le=1)]
     head_recommended_pods: Annotated[int, Field(ge=2, le=1000)]
     head_required_pods: Annotated[int, Field(ge=2, le=1000)]
-    weak_answer_max: Annotated[int, Field(ge=1, le=4)]
+    backlog_high_ratio: Annotated[float, Field(gt=1, le=100)]
+    backlog_max_quarters: Positive
+    answer_scale: AnswerScale
+    weak_answer_max: int
     severity_penalty: dict[str, Annotated[int, Field(ge=0, le=100)]]
     score_cap: dict[str, Annotated[int, Field(ge=0, le=100)]]
     dimension_weights: dict[str, Annotated[float, Field(ge=0, le=100)]]
 
+    @field_validator("weak_answer_max")
+    @classmethod
+    def _below_the_top_answer(cls, value: int, info: ValidationInfo) -> int:
+        scale = info.data.get("answer_scale")
+        if scale is not None and not scale.lowest <= value < scale.highest:
+            raise ValueError(f"must be between {scale.lowest} and {scale.highest - 1}")
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> Rubric:
         for name in ("severity_penalty", "score_cap"):
-            if set(getattr(self, name)) != {"high", "medium", "low"}:
-                raise ValueError(f"{name} needs exactly the keys high, medium, low")
+            if set(getattr(self, name)) != set(SEVERITIES):
+                raise ValueError(f"{name} needs exactly the keys {', '.join(SEVERITIES)}")
         if self.pod_max_core_heavy_lead > self.pod_max_core:
             raise ValueError("pod_max_core_heavy_lead cannot exceed pod_max_core")
         if self.pod_max_with_extended < self.pod_max_core:
@@ -47,8 +87,8 @@ class Rubric(BaseModel):
         return self
 
 
-def _defaults() -> dict:
-    return yaml.safe_load(files("podcheck").joinpath("rubric.yaml").read_text(encoding="utf-8"))
+def _defaults() -> dict[str, Any]:
+    return read_data(DataFile.packaged(__package__ or "podcheck.catalog", "rubric.yaml"))
 
 
 DEFAULT_RUBRIC = Rubric.model_validate(_defaults())
@@ -56,7 +96,7 @@ DEFAULT_RUBRIC = Rubric.model_validate(_defaults())
 
 def load_rubric(path: str | Path) -> Rubric:
     """The default rubric with the keys set in `path` replaced; errors name the file and key."""
-    from .load import read_yaml_mapping, validation_problems
+    from ..load import read_yaml_mapping, validation_problems
 
     path = Path(path)
     overrides, lines = read_yaml_mapping(path, what="a rubric file")
@@ -66,11 +106,15 @@ def load_rubric(path: str | Path) -> Rubric:
             merged[key] = {**merged[key], **value}
         else:
             merged[key] = value
+    if "answer_scale" in overrides and merged["answer_scale"] != _defaults()["answer_scale"]:
+        # Assessment files are validated against the default scale, so scoring must use it too.
+        raise InputError.single(str(path), "is the scale of the assessment file's answers and cannot be changed",
+                                "answer_scale", lines.get(("answer_scale",)))
     try:
         rubric = Rubric.model_validate(merged)
     except ValidationError as exc:
         raise InputError(validation_problems(exc, str(path), lines, root=Rubric)) from None
-    unknown = set(rubric.dimension_weights) - set(DEFAULT_RUBRIC.dimension_weights)
+    unknown = set(rubric.dimension_weights) - set(dimensions())
     if unknown:
         raise InputError.single(str(path), f"unknown dimension '{sorted(unknown)[0]}'", "dimension_weights")
     if not any(rubric.dimension_weights.values()):
