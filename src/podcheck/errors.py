@@ -23,15 +23,13 @@ def format_loc(loc: Iterable[str | int]) -> str:
     return out
 
 
+def parse_loc(path: str) -> Loc:
+    """'people[3].roles.analyst' → ('people', 3, 'roles', 'analyst'): format_loc undone."""
+    return tuple(int(index) if index else key for index, key in re.findall(r"\[(\d+)\]|([^.\[\]]+)", path))
+
+
 # The text form format_loc writes, for keys that are plain words (a sheet place like 'row 5' is none).
 _LOC_TEXT = re.compile(r"[\w-]+(\.[\w-]+|\[\d+\])*")
-
-
-def _loc_of(path: str) -> Loc:
-    """The loc a path written by hand spells ('people[3].pod' → ('people', 3, 'pod')); () if it spells none."""
-    if not _LOC_TEXT.fullmatch(path):
-        return ()
-    return tuple(int(index) if index else key for key, index in re.findall(r"([\w-]+)|\[(\d+)\]", path))
 
 
 @dataclass(frozen=True)
@@ -53,7 +51,8 @@ class Problem:
 
     def __post_init__(self) -> None:
         if not self.loc and self.path:
-            object.__setattr__(self, "loc", _loc_of(self.path))
+            # Made with a text path only (by hand, or a sheet place): the loc it spells, if it spells one.
+            object.__setattr__(self, "loc", parse_loc(self.path) if _LOC_TEXT.fullmatch(self.path) else ())
 
     @classmethod
     def at(cls, file: str, loc: Loc, message: str, line: int | None = None, *, code: str = "invalid",

@@ -15,7 +15,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
 # ---------------------------------------------------------------- reading
 
