@@ -113,7 +113,8 @@ def test_xlsx_errors_name_the_sheet(tmp_path: Path) -> None:
     book["facts"]["D2"] = "soon"
     book.save(roster)
     assert problems(roster) == [
-        f"{roster}: sheet facts, row 2, column assessed_on: 'soon' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-20",
+        f"{roster}: sheet facts, row 2, column assessed_on: 'soon' is not a date; "
+        "write it as YYYY-MM-DD, e.g. 2026-11-20",
         f"{roster}: sheet people, row 3, column lead: must be between 0 and 1 (a share of time; got 3)",
     ]
 
@@ -150,7 +151,8 @@ def test_import_writes_nothing_when_any_unit_is_bad(tmp_path: Path) -> None:
     write(tmp_path / "r-facts.csv", FACTS + "Pay,,Acme,2026-11-20\nOps,,Acme,2026-11-20\n")
     proc = podcheck_cli("import", roster, "--out", tmp_path / "units")
     assert proc.returncode == 2
-    assert proc.stderr.strip() == f"podcheck: {roster}: row 3, column lead: must be between 0 and 1 (a share of time; got 2)"
+    assert proc.stderr.strip() == (f"podcheck: {roster}: row 3, column lead: "
+                                   "must be between 0 and 1 (a share of time; got 2)")
     assert not (tmp_path / "units").exists()
 
 
@@ -161,7 +163,8 @@ def test_facts_option_and_not_a_spreadsheet(tmp_path: Path) -> None:
     assert unit.organization == "Acme"
     proc = podcheck_cli("import", tmp_path / "people.txt", "--out", tmp_path / "units")
     assert proc.returncode == 2
-    assert proc.stderr.strip() == f"podcheck: {tmp_path / 'people.txt'}: is not a spreadsheet podcheck reads; use .xlsx or .csv"
+    assert proc.stderr.strip() == (f"podcheck: {tmp_path / 'people.txt'}: "
+                                   "is not a spreadsheet podcheck reads; use .xlsx or .csv")
 
 
 # ---------------------------------------------------------------- hostile and unusual workbooks
@@ -272,7 +275,8 @@ def test_hidden_sheets_are_not_read_as_data(tmp_path: Path) -> None:
     (("facts",), "sheet facts is hidden, and podcheck reads only visible sheets: unhide it (or delete it)"),
     (("people", "facts"), "sheet people is hidden, and podcheck reads only visible sheets: unhide it (or delete it)"),
 ])
-def test_a_hidden_people_or_facts_sheet_is_a_clear_error(tmp_path: Path, hidden: tuple[str, ...], expected: str) -> None:
+def test_a_hidden_people_or_facts_sheet_is_a_clear_error(tmp_path: Path, hidden: tuple[str, ...],
+                                                         expected: str) -> None:
     roster = two_units(tmp_path)
     book = openpyxl.load_workbook(roster)
     book.create_sheet("Notes")["A1"] = "remember to ask about the backlog"
@@ -327,7 +331,8 @@ def test_a_fifo_or_a_device_is_refused_before_reading(tmp_path: Path) -> None:
     assert problems(fifo) == [f"{fifo}: is not a regular file; podcheck reads spreadsheets only from ordinary files"]
     device = tmp_path / "zero.xlsx"
     device.symlink_to("/dev/zero")  # endless: reading it whole would exhaust memory
-    assert problems(device) == [f"{device}: is not a regular file; podcheck reads spreadsheets only from ordinary files"]
+    assert problems(device) == [
+        f"{device}: is not a regular file; podcheck reads spreadsheets only from ordinary files"]
     proc = podcheck_cli("import", fifo, "--out", tmp_path / "units")
     assert (proc.returncode, proc.stderr) == (2, f"podcheck: {fifo}: is not a regular file; "
                                                  "podcheck reads spreadsheets only from ordinary files\n")
@@ -341,7 +346,8 @@ def test_a_roster_over_the_size_limit_is_refused_without_reading_it(tmp_path: Pa
                                 f"a roster may be at most {sheets.MAX_SPREADSHEET_BYTES:,}"]
 
 
-def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sheets, "MAX_UNPACKED_BYTES", 5_000_000)  # the real limit, 250 MB, is slow to build
     roster = two_units(tmp_path)
     with zipfile.ZipFile(roster, "a", zipfile.ZIP_DEFLATED) as book, book.open("xl/padding.bin", "w") as pad:
