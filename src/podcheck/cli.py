@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 from .catalog import SEVERITIES
@@ -137,7 +138,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from .files.roster import import_roster
 
     written = import_roster(args.spreadsheet, args.facts, args.out)
-    print(f"podcheck: wrote {len(written)} assessment file{'s' if len(written) != 1 else ''} to {args.out}",
+    print(f"podcheck: wrote {len(written)} assessment file{'s' if len(written) != 1 else ''} to {Path(args.out)}",
           file=sys.stderr)
     return 0
 
