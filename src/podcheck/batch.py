@@ -66,6 +66,10 @@ RUBRIC_FILE = "rubric.yaml"
 NOTEBOOK_FILE = "playbook.ipynb"
 MANIFEST_FILE = "manifest.json"
 FAILED_DIR = "failed"
+# Names a unit's folder may never take, whatever the unit is called: what the batch writes at the top of
+# --out (failed/, the portfolio's files) and names kept for it. Hidden names need no entry: a unit's
+# folder name never starts with a dot.
+RESERVED_NAMES = frozenset({FAILED_DIR, "history", "portfolio", "portfolio-findings"})
 KERNEL_MEMORY = 400 * 2**20  # a warmed kernel with pandas and WeasyPrint, with room to spare
 KERNEL_NAME = "python3"
 ENGINE_NAME = "podcheck-kernel-pool"
@@ -188,7 +192,7 @@ def collect_units(inputs: Sequence[str], facts: str | None = None, jobs: int = 1
         else:
             units.append(entry)
     names = unique_names([u.assessment.unit if u.assessment else Path(u.source.split(" (unit ")[0]).stem
-                          for u in units])
+                          for u in units], reserved=RESERVED_NAMES)
     for unit, name in zip(units, names, strict=True):
         unit.folder = name
     return units
