@@ -640,31 +640,46 @@ def locked(out: Path) -> Iterator[None]:
 
     Failing rather than waiting: a batch can run for many minutes, and a second command that sits
     silently looks hung; two runs into one folder are almost always a mistake (the same make target
-    started twice). flock goes with the process, so a killed batch leaves no stale lock."""
+    started twice). flock goes with the process, so a killed batch leaves no stale lock (at most the
+    file, which the next run takes over); a finished run removes the file."""
     global _lock_fd
     try:
         import fcntl
     except ImportError:  # Windows: no flock; the folders named by process id still keep runs apart
         yield
         return
-    fd = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
-    try:
+    path = out / LOCK_FILE
+    held = False
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 20, 0).decode("ascii", "replace").strip()
+            os.close(fd)
             who = f" (process {holder})" if holder.isdigit() else ""
             raise InputError.single(str(out), f"another podcheck batch{who} is writing to this folder; "
                                     "wait for it to finish, or choose another --out") from None
         except OSError:
-            pass  # a file system without locks (some network mounts): run unlocked, as before
-        else:
+            break  # a file system without locks (some network mounts): run unlocked, as before
+        # A batch that just finished may have removed the file after we opened it: then lock the new one.
+        with contextlib.suppress(FileNotFoundError):
+            mine, there = os.fstat(fd), os.stat(path)
+            if (mine.st_dev, mine.st_ino) == (there.st_dev, there.st_ino):
+                held = True
+                break
+        os.close(fd)
+    try:
+        if held:
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        _lock_fd = fd
+            _lock_fd = fd
         yield
     finally:
         _lock_fd = None
+        if held:
+            with contextlib.suppress(OSError):
+                path.unlink()  # while still locked: a batch that opened it meanwhile sees it gone, takes a new one
         os.close(fd)
 
 
