@@ -28,6 +28,7 @@ import argparse
 import contextlib
 import copy
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -511,6 +512,12 @@ def _register_engine() -> None:
                                      execution_timeout: int | None = None, **kwargs: Any) -> Any:
             kernel: Kernel = kwargs.pop("kernel")
             kwargs.pop("input_path", None)
+            # Name the notebook's source and place in papermill's record plainly, before papermill writes
+            # it: it would store the whole input notebook (given as an object) and the temporary path.
+            record = nb_man.nb.metadata.get("papermill")
+            if isinstance(record, dict):
+                record["input_path"] = _playbook_label()
+                record["output_path"] = NOTEBOOK_FILE
             client = PapermillNotebookClient(
                 nb_man, km=kernel.km, timeout=execution_timeout, startup_timeout=start_timeout,
                 kernel_name=kernel_name, log=_QUIET, log_output=log_output,
@@ -779,17 +786,15 @@ def run_notebook(unit: Unit, settings: Settings, kernel: Kernel) -> Outcome:
         guard.start()
         try:
             papermill.execute_notebook(
-                nbformat.from_dict(copy.deepcopy(settings.notebook)), str(tmp / NOTEBOOK_FILE), parameters=parameters,
+                nbformat.from_dict(settings.notebook), str(tmp / NOTEBOOK_FILE), parameters=parameters,
                 engine_name=ENGINE_NAME, kernel_name=KERNEL_NAME, progress_bar=False,
                 request_save_on_cell_execute=False, execution_timeout=settings.timeout, kernel=kernel,
             )
         except PapermillExecutionError as exc:
-            _tidy_notebook(tmp / NOTEBOOK_FILE)
             _keep_failed_notebook(unit, settings, tmp)
             return Outcome(unit, "failed", _cell_failure(exc), seconds=time.monotonic() - started)
         finally:
             guard.cancel()
-        _tidy_notebook(tmp / NOTEBOOK_FILE)
         return _finish(unit, settings, tmp, _expected_files(unit, settings), started)
     except Exception as exc:  # noqa: BLE001 - any failure of one unit is reported, the batch goes on
         timed_out = kernel.timed_out.is_set() or isinstance(exc, TimeoutError)  # the guard, or nbclient's own
@@ -810,18 +815,11 @@ def run_notebook(unit: Unit, settings: Settings, kernel: Kernel) -> Outcome:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _tidy_notebook(path: Path) -> None:
-    """Name the notebook's source and place in papermill's record plainly: papermill would store the
-    whole input notebook (it is given as an object) and the temporary folder's path."""
-    if not path.is_file():
-        return
-    data = json.loads(path.read_text(encoding="utf-8"))
-    record = data.get("metadata", {}).get("papermill")
-    if isinstance(record, dict):
-        parts = ", ".join(p.name for p in numbered_notebooks())
-        record["input_path"] = f"podcheck {__version__} playbook ({parts}), run as one notebook"
-        record["output_path"] = NOTEBOOK_FILE
-    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+@functools.cache
+def _playbook_label() -> str:
+    """What the executed notebooks name as their source."""
+    parts = ", ".join(p.name for p in numbered_notebooks())
+    return f"podcheck {__version__} playbook ({parts}), run as one notebook"
 
 
 def _keep_failed_notebook(unit: Unit, settings: Settings, tmp: Path) -> None:
