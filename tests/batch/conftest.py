@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 import pytest
 import yaml
 
@@ -76,6 +77,20 @@ def example_batch(tmp_path_factory: pytest.TempPathFactory, odd_inputs: dict[str
     proc = podcheck_cli("batch", EXAMPLES, odd_inputs["broken"], odd_inputs["hostile"], "--out", out,
                         "--formats", "html,md", "--jobs", "2")
     return BatchRun(proc.returncode, proc.stdout, proc.stderr, out)
+
+
+def gone(pid: int, limit: float = 60) -> bool:
+    """True once no process runs with this id (an ended one not yet reaped counts as gone), polled up
+    to a generous deadline."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.05)
+    return False
 
 
 HANGING_CLI = Path(__file__).with_name("hanging_cli.py")

@@ -13,7 +13,7 @@ import psutil
 
 from podcheck import batch
 
-from .conftest import EXAMPLES, ROOT, podcheck_cli, start_hanging
+from .conftest import EXAMPLES, ROOT, gone, podcheck_cli, start_hanging
 
 INPUTS = [EXAMPLES / "commerce.yaml", EXAMPLES / "mobile.yaml"]
 
@@ -49,8 +49,9 @@ def test_a_second_batch_into_the_same_out_exits_2_and_leaves_the_first_alone(tmp
     killed = start_hanging("batch", *INPUTS, "--out", out, "--formats", "html", "--no-notebooks",
                            hang="Mobile", tmp=tmp_path)
     try:
-        killed.wait_until_hanging()
-        killed.proc.kill()
+        worker = killed.wait_until_hanging()
+        killed.proc.kill()  # the batch alone: its worker must not outlive it (nor keep the lock)
+        assert gone(worker)
     finally:
         killed.stop()
     after = podcheck_cli("batch", EXAMPLES / "payments.yaml", "--out", out, "--formats", "html", "--no-notebooks")
@@ -117,6 +118,6 @@ def test_kernel_connection_files_do_not_outlive_a_killed_batch(tmp_path: Path) -
                            timeout=300)
     assert rerun.returncode == 0, rerun.stderr
     leftovers = [p for folder in (tmp, runtime) for p in folder.rglob("*")]
-    leftovers += [p for p in out.rglob("*") if p.suffix == ".json" and "kernel" in p.name or p.name.startswith("tmp")]
+    leftovers += [p for p in out.rglob("*") if (p.suffix == ".json" and "kernel" in p.name) or p.name.startswith("tmp")]
     assert leftovers == []
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # the lock file too, once done
