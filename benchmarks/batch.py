@@ -39,7 +39,7 @@ EXAMPLES = ROOT / "assessments" / "examples"
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from podcheck import batch  # noqa: E402
+from podcheck.batch import runner as batch  # noqa: E402
 from podcheck.files.safe_yaml import read_yaml_mapping  # noqa: E402
 
 

@@ -122,7 +122,7 @@ def _refuse_overwriting_inputs(output: str, inputs: Sequence[str | None]) -> Non
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import run_batch
+    from .batch.runner import run_batch
 
     return run_batch(args)
 

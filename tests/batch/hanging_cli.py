@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from podcheck import batch, cli
+from podcheck import cli
+from podcheck.batch import runner as batch
 
 HANG = os.environ["PODCHECK_TEST_HANG"]
 STARTED = os.environ["PODCHECK_TEST_STARTED"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from podcheck import batch
+from podcheck.batch import runner as batch
 
 from .conftest import EXAMPLES, ROOT
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from podcheck import batch
+from podcheck.batch import runner as batch
 from podcheck.files.atomic import unique_names
 
 from .conftest import EXAMPLES, podcheck_cli

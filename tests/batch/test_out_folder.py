@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psutil
 
-from podcheck import batch
+from podcheck.batch import runner as batch
 
 from .conftest import EXAMPLES, ROOT, gone, podcheck_cli, start_hanging
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from podcheck import batch
+from podcheck.batch import runner as batch
 
 from .conftest import EXAMPLES
 

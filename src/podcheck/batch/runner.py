@@ -52,18 +52,18 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, 
 from pathlib import Path
 from typing import Any, Literal
 
-from . import __version__
-from .assess import assess
-from .catalog import Rubric, load_rubric
-from .errors import InputError
-from .files.assessment import ASSESSMENT_SUFFIXES, parse_assessment, parse_assessment_text
-from .files.atomic import file_kind, read_bounded, safe_name, unique_names, write_atomic
-from .files.locations import files_in, playbook_dir
-from .files.safe_yaml import MAX_FILE_BYTES, read_yaml_mapping
-from .model import Assessment
-from .notebook import RESULT_FILE
-from .render import REPORT_FORMATS
-from .result import Result
+from .. import __version__
+from ..assess import assess
+from ..catalog import Rubric, load_rubric
+from ..errors import InputError
+from ..files.assessment import ASSESSMENT_SUFFIXES, parse_assessment, parse_assessment_text
+from ..files.atomic import file_kind, read_bounded, safe_name, unique_names, write_atomic
+from ..files.locations import files_in, playbook_dir
+from ..files.safe_yaml import MAX_FILE_BYTES, read_yaml_mapping
+from ..model import Assessment
+from ..notebook import RESULT_FILE
+from ..render import REPORT_FORMATS
+from ..result import Result
 
 INPUT_FILE = "assessment.yaml"
 RUBRIC_FILE = "rubric.yaml"
@@ -134,7 +134,7 @@ def _load_file(path: Path) -> Unit:
 
 
 def _load_roster(path: Path, facts: str | None) -> list[Unit]:
-    from .files.roster import read_roster, roster_yaml
+    from ..files.roster import read_roster, roster_yaml
 
     try:
         mode = os.stat(path).st_mode
@@ -178,7 +178,7 @@ def _load_files(paths: list[Path], jobs: int) -> list[Unit]:
 
 def collect_units(inputs: Sequence[str], facts: str | None = None, jobs: int = 1) -> list[Unit]:
     """Expand the inputs into units, each loaded and validated (or carrying its error), with folder names."""
-    from .files.sheets import is_spreadsheet
+    from ..files.sheets import is_spreadsheet
 
     plan: list[Unit | Path | list[Unit]] = []  # in input order: a file to load, or units already made
     for item in inputs:
@@ -685,7 +685,7 @@ def _new_tmp(unit: Unit, settings: Settings) -> Path:
 
 def run_in_process(unit: Unit, settings: Settings) -> Outcome:
     """--no-notebooks: assess and render here, no kernel."""
-    from .render import write_unit_reports
+    from ..render import write_unit_reports
 
     started = time.monotonic()
     assert unit.assessment is not None
@@ -717,7 +717,7 @@ def _process_context() -> multiprocessing.context.BaseContext:
 
 def _expected_files(unit: Unit, settings: Settings) -> dict[str, str]:
     """What the notebook must have written: the result, the reports (named as render names them)."""
-    from .render import EXTENSIONS
+    from ..render import EXTENSIONS
 
     assert unit.assessment is not None
     files = {"json": RESULT_FILE, "notebook": NOTEBOOK_FILE, "input": INPUT_FILE}
@@ -1107,8 +1107,8 @@ def _run_on_kernels(todo: list[tuple[int, Unit]], settings: Settings, jobs: int,
 
 
 def _portfolio(outcomes: list[Outcome], out: Path) -> dict[str, Path]:
-    from .portfolio import LINK_KINDS as LINKED
-    from .portfolio import Failure, PortfolioEntry, write_portfolio
+    from ..portfolio import LINK_KINDS as LINKED
+    from ..portfolio import Failure, PortfolioEntry, write_portfolio
 
     entries = [PortfolioEntry(o.result, {k: v for k, v in o.files.items() if k in LINKED})
                for o in outcomes if o.result is not None]
@@ -1121,7 +1121,7 @@ def run_batch(args: argparse.Namespace) -> int:
     """`podcheck batch INPUT... --out DIR`; returns the exit code (1 when any unit failed)."""
     formats = _formats(args.formats)
     if "pdf" in formats:
-        from .render import require_pdf
+        from ..render import require_pdf
 
         require_pdf()  # without Pango: one line saying what to install, before any unit runs
     if args.timeout is not None and args.timeout <= 0:

@@ -1,0 +1,2 @@
+"""`podcheck batch`: assess many units, keep an executed notebook, the result and reports per unit, then
+write the portfolio."""
