@@ -39,7 +39,7 @@ EXAMPLES = ROOT / "assessments" / "examples"
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from podcheck.batch import runner as batch  # noqa: E402
+from podcheck.batch.playbook import combined_notebook  # noqa: E402
 from podcheck.files.safe_yaml import read_yaml_mapping  # noqa: E402
 
 
@@ -145,7 +145,7 @@ def examples(repeat: int) -> int:
     loop, batch_runs = [], []
     try:
         notebook = work / "playbook-combined.ipynb"
-        notebook.write_text(json.dumps(batch.combined_notebook()), encoding="utf-8")
+        notebook.write_text(json.dumps(combined_notebook()), encoding="utf-8")
         for n in range(repeat):
             out = work / f"a{n}"
             loop.append(timed(papermill_loop(files, notebook, out), shell=True)[0])
@@ -185,7 +185,7 @@ def main() -> int:
         files = make_units(work / "units", args.units)
         podcheck = [str(BIN / "podcheck"), "batch", str(work / "units"), "-q"]
         notebook = work / "playbook-combined.ipynb"
-        notebook.write_text(json.dumps(batch.combined_notebook()), encoding="utf-8")
+        notebook.write_text(json.dumps(combined_notebook()), encoding="utf-8")
 
         rows = []
         measured = timed(papermill_loop(files, notebook, work / "a"), shell=True)

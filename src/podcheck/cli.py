@@ -1,4 +1,4 @@
-"""The command line: parses arguments, calls the library, maps errors to exit codes. Nothing else."""
+"""The command line: parses arguments, checks flags, calls the library, prints, maps errors to exit codes."""
 
 from __future__ import annotations
 
@@ -8,11 +8,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .catalog import SEVERITIES
 from .errors import InputError
 from .text import printable
+
+if TYPE_CHECKING:
+    from .batch import BatchOutcome, UnitOutcome
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -44,13 +48,16 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("batch", help="assess many units: files, folders or a spreadsheet",
                        description="Assess every unit, keep an executed notebook, result and reports per "
                        "unit under --out, and write a portfolio across them.")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="assessment files, folders of them, or .xlsx/.csv rosters")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="assessment files, folders of them, or .xlsx/.csv rosters")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (one subfolder per unit)")
-    p.add_argument("--jobs", "-j", type=int, default=None, help="units run in parallel (default: from cores and free memory)")
+    p.add_argument("--jobs", "-j", type=int, default=None,
+                   help="units run in parallel (default: from cores and free memory)")
     p.add_argument("--timeout", type=int, default=300, metavar="SECONDS", help="time limit per unit (default 300)")
     p.add_argument("--force", action="store_true", help="redo units whose input and podcheck version are unchanged")
     p.add_argument("--no-notebooks", action="store_true", help="assess and render in-process; no executed notebooks")
-    p.add_argument("--formats", default="html,pdf", help="reports per unit, comma-separated from html,md,pdf (default html,pdf)")
+    p.add_argument("--formats", default="html,pdf",
+                   help="reports per unit, comma-separated from html,md,pdf (default html,pdf)")
     p.add_argument("--facts", metavar="FILE", help="per-unit facts sheet for a .csv roster")
     p.add_argument("--rubric", metavar="FILE", help="YAML file overriding thresholds of the default rubric")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
@@ -122,9 +129,110 @@ def _refuse_overwriting_inputs(output: str, inputs: Sequence[str | None]) -> Non
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from .batch.runner import run_batch
+    """`podcheck batch INPUT... --out DIR`: exit 1 when any unit failed."""
+    from .batch import BatchInterrupted, run_batch
 
-    return run_batch(args)
+    formats = _report_formats(args.formats)
+    if "pdf" in formats:
+        from .render import require_pdf
+
+        require_pdf()  # without Pango: one line saying what to install, before any unit runs
+    if args.timeout is not None and args.timeout <= 0:
+        raise InputError.single("--timeout", "must be a positive number of seconds")
+    if args.jobs is not None and args.jobs <= 0:
+        raise InputError.single("--jobs", "must be at least 1")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError.single(str(out), "is a file; --out needs a folder")
+    try:
+        batch = run_batch(args.inputs, out, jobs=args.jobs, timeout=args.timeout, formats=formats,
+                          rubric=args.rubric, facts=args.facts, force=args.force, notebooks=not args.no_notebooks,
+                          progress=BatchProgress(quiet=args.quiet))
+    except BatchInterrupted as stop:
+        print(f"podcheck: batch interrupted; {stop.complete} of {stop.total} units have complete outputs in "
+              f"{stop.out}; run the same command again to finish the rest", file=sys.stderr)
+        raise
+    if not args.quiet:
+        print(unit_table(batch))
+    print(batch_summary(batch))
+    return EXIT_FINDINGS if batch.failed else EXIT_OK
+
+
+def _report_formats(text: str) -> tuple[str, ...]:
+    """--formats as a tuple of report formats, in the order given, each once."""
+    from .render import REPORT_FORMATS
+
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    unknown = [f for f in chosen if f not in REPORT_FORMATS]
+    if unknown:
+        raise InputError.single("--formats", f"unknown report format '{unknown[0]}'; use any of "
+                                f"{', '.join(REPORT_FORMATS)}, comma-separated")
+    return chosen
+
+
+class BatchProgress:
+    """A batch on the terminal: a progress bar (on a terminal, unless quiet) and a line on standard error
+    for each unit that fails, as it fails."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        """Show the bar for this many units."""
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=total, file=sys.stderr, unit="unit", desc="podcheck batch", leave=False,
+                        disable=self.quiet or not sys.stderr.isatty(), dynamic_ncols=True)
+
+    def unit_done(self, outcome: UnitOutcome) -> None:
+        """Advance the bar; say why a failed unit failed."""
+        if outcome.status == "failed":
+            reason = outcome.reason or "failed"
+            # A load error already starts with the file's name; anything else gets it in front.
+            line = (f"podcheck: {reason}" if reason.startswith(outcome.unit.file + ":")
+                    else f"podcheck: {outcome.unit.source}: {reason}")
+            if self.bar is not None and not self.bar.disable:
+                self.bar.write(line, file=sys.stderr)
+            else:
+                print(line, file=sys.stderr, flush=True)
+        if self.bar is not None:
+            self.bar.update()
+
+    def close(self) -> None:
+        """Take the bar off the terminal."""
+        if self.bar is not None:
+            self.bar.close()
+
+
+def unit_table(batch: BatchOutcome) -> str:
+    """A line per unit for the terminal: stage, score, findings by severity, and its main report."""
+    rows = []
+    for o in sorted(batch.outcomes, key=lambda o: o.unit.folder):
+        if o.result is None:
+            rows.append((o.unit.folder, "FAILED", "", "", o.reason or ""))
+            continue
+        r = o.result
+        counts = f"{r.count('high')} high, {r.count('medium')} medium, {r.count('low')} low"
+        report = o.files.get("html") or o.files.get("pdf") or o.files.get("json", "")
+        rows.append((r.unit, f"{r.stage.level} {r.stage.name}", f"{r.score:>3}", counts, str(batch.out / report)))
+    width = [max(len(row[i]) for row in rows) for i in range(4)]
+    head = ("unit", "stage", "score", "findings", "report")
+    lines = [head, *rows]
+    return "\n".join("  ".join(cell.ljust(width[i]) if i < 4 else cell for i, cell in enumerate(line))
+                     .rstrip() for line in lines)
+
+
+def batch_summary(batch: BatchOutcome) -> str:
+    """One line: units ok (and how many were unchanged), failed, and where the portfolio is."""
+    outcomes = batch.outcomes
+    ok = sum(1 for o in outcomes if o.status in ("ok", "skipped"))
+    skipped = sum(1 for o in outcomes if o.status == "skipped")
+    failed = len(outcomes) - ok
+    main = batch.portfolio.get("html") or next(iter(batch.portfolio.values()), batch.out)
+    parts = [f"{ok} ok" + (f" ({skipped} unchanged, skipped)" if skipped else ""), f"{failed} failed"]
+    units = f"{len(outcomes)} unit{'s' if len(outcomes) != 1 else ''}"
+    return f"podcheck: {units}: {', '.join(parts)}; portfolio: {main}"
 
 
 def _cmd_portfolio(args: argparse.Namespace) -> int:

@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from podcheck import cli
-from podcheck.batch import runner as batch
+from podcheck.batch import playbook, runner
 
 HANG = os.environ["PODCHECK_TEST_HANG"]
 STARTED = os.environ["PODCHECK_TEST_STARTED"]
 
-_assess = batch.assess
-_combined = batch.combined_notebook
+_assess = runner.assess
+_combined = playbook.combined_notebook
 
 
 def hanging_assess(assessment: Any, rubric: Any = None) -> Any:
@@ -50,8 +50,8 @@ def hanging_notebook(folder: Any = None) -> dict[str, Any]:
     return nb
 
 
-batch.assess = hanging_assess  # type: ignore[assignment]
-batch.combined_notebook = hanging_notebook
+runner.assess = hanging_assess  # type: ignore[assignment]
+playbook.combined_notebook = hanging_notebook
 
 if __name__ == "__main__":
     sys.exit(cli.main(sys.argv[1:]))

@@ -154,7 +154,8 @@ def test_no_notebooks_gives_the_same_results(example_batch: BatchRun, tmp_path: 
     assert proc.stdout.strip() == f"podcheck: 10 units: 10 ok, 0 failed; portfolio: {tmp_path / 'portfolio.html'}"
     for path in EXAMPLE_FILES:
         name = safe_name(podcheck.load_assessment(path).unit)
-        assert (tmp_path / name / "result.json").read_bytes() == (example_batch.folder / name / "result.json").read_bytes()
+        assert ((tmp_path / name / "result.json").read_bytes()
+                == (example_batch.folder / name / "result.json").read_bytes())
         assert not (tmp_path / name / "playbook.ipynb").exists()
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from podcheck.batch import runner as batch
+from podcheck.batch import units as loading
 
 from .conftest import EXAMPLES, ROOT
 
@@ -48,14 +48,15 @@ def test_huge_file_pipe_and_device_fail_only_their_units(tmp_path: Path) -> None
 
 
 def test_any_error_loading_a_unit_fails_that_unit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = batch.parse_assessment
+    real = loading.parse_assessment
 
     def fragile(data: dict, file: str = "", lines: object = None) -> object:
         if file.endswith("mobile.yaml"):
             raise RecursionError("maximum recursion depth exceeded")
         return real(data, file, lines)
 
-    monkeypatch.setattr(batch, "parse_assessment", fragile)
-    units = batch.collect_units([str(EXAMPLES / "mobile.yaml"), str(EXAMPLES / "commerce.yaml")])
-    assert units[0].error == f"{EXAMPLES / 'mobile.yaml'}: cannot be read: RecursionError: maximum recursion depth exceeded"
+    monkeypatch.setattr(loading, "parse_assessment", fragile)
+    units = loading.collect_units([str(EXAMPLES / "mobile.yaml"), str(EXAMPLES / "commerce.yaml")])
+    assert units[0].error == (f"{EXAMPLES / 'mobile.yaml'}: cannot be read: "
+                              "RecursionError: maximum recursion depth exceeded")
     assert units[1].error is None and units[1].assessment is not None

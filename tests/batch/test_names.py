@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from podcheck.batch import runner as batch
+from podcheck.batch.store import RESERVED_NAMES
 from podcheck.files.atomic import unique_names
 
 from .conftest import EXAMPLES, podcheck_cli
@@ -38,9 +38,9 @@ def test_reserved_names_are_never_given_to_a_unit() -> None:
 @pytest.mark.parametrize("name", ["..", "../..", "/", "./.", ".hidden", "a/../../b", "C:\\Windows", "~", "", " ",
                                   "CON", "nul.txt", "-", "portfolio.html"])
 def test_folder_names_stay_plain_names_inside_out(name: str) -> None:
-    [folder] = unique_names([name], reserved=batch.RESERVED_NAMES)
+    [folder] = unique_names([name], reserved=RESERVED_NAMES)
     assert folder and not folder.startswith((".", "-")) and "/" not in folder and "\\" not in folder
-    assert folder.casefold() not in {r.casefold() for r in batch.RESERVED_NAMES}
+    assert folder.casefold() not in {r.casefold() for r in RESERVED_NAMES}
     assert Path(folder).name == folder and Path(folder).resolve().parent == Path.cwd()
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psutil
 
-from podcheck.batch import runner as batch
+from podcheck.batch import store
 
 from .conftest import EXAMPLES, ROOT, gone, podcheck_cli, start_hanging
 
@@ -83,7 +83,7 @@ def test_tidy_restores_a_folder_caught_mid_swap_only_when_its_run_has_ended(tmp_
     (tmp_path / "mobile").mkdir()
     (tmp_path / f".mobile.old-{dead}-4").mkdir()
     (tmp_path / f".commerce.old-{live}-5").mkdir()
-    batch.tidy(tmp_path)
+    store.tidy(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [f".commerce.old-{live}-5", "mobile", "payments"]
     assert (tmp_path / "payments" / "result.json").read_text(encoding="utf-8") == "{}"
 
@@ -97,9 +97,9 @@ def test_kernel_connection_files_do_not_outlive_a_killed_batch(tmp_path: Path) -
     tmp.mkdir()
     runtime.mkdir()
     env = {**os.environ, "TMPDIR": str(tmp), "JUPYTER_RUNTIME_DIR": str(runtime)}
-    proc = subprocess.Popen([sys.executable, "-m", "podcheck.cli", "batch", *map(str, INPUTS), EXAMPLES / "payments.yaml",
-                             "--out", str(out), "--formats", "html", "--jobs", "1"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([sys.executable, "-m", "podcheck.cli", "batch", *map(str, INPUTS),
+                             EXAMPLES / "payments.yaml", "--out", str(out), "--formats", "html", "--jobs", "1"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
         while not list(out.glob("*/manifest.json")):  # a kernel is up and has run a unit

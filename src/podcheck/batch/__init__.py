@@ -1,2 +1,116 @@
-"""`podcheck batch`: assess many units, keep an executed notebook, the result and reports per unit, then
-write the portfolio."""
+"""Assess many units: for each, an executed notebook, the result and reports in a folder of its own under
+`out`; then the portfolio across them. `run_batch` is the whole of `podcheck batch` except the terminal: it
+never prints, and tells a `Progress` how the units go.
+
+    >>> from podcheck.batch import run_batch
+    >>> batch = run_batch(["assessments/examples"], "reports", formats=("html",))
+    >>> batch.failed, batch.portfolio["html"]
+
+How a run goes:
+1. Every input becomes units, each validated first (units.py); a bad one fails at once, costing no kernel.
+2. The batch takes a lock on `out`: a second batch into the same folder fails at once (store.py).
+3. A unit whose manifest matches the last run is skipped; `force` redoes it (runner.py, store.py).
+4. The rest run in parallel: with notebooks, the playbook assembled into one notebook (playbook.py) runs
+   through papermill (engine.py) on a pool of reused kernels (kernels.py); without, on worker processes.
+5. Each unit is written into a temporary folder put in place only when whole (store.py).
+6. The portfolio is written from every unit's result, with the failures and their reasons.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..catalog import load_rubric
+from ..errors import InputError
+from ..render import REPORT_FORMATS
+from . import playbook, store
+from .processes import usable_cores
+from .runner import Progress, Settings, default_jobs, execute, terminate_as_interrupt
+from .units import BatchUnit, UnitOutcome, collect_units
+
+__all__ = ["BatchInterrupted", "BatchOutcome", "BatchUnit", "Progress", "UnitOutcome", "run_batch"]
+
+
+@dataclasses.dataclass
+class BatchOutcome:
+    """What a finished batch made: every unit's outcome in input order, and the portfolio's files."""
+
+    out: Path
+    outcomes: list[UnitOutcome]
+    portfolio: dict[str, Path]  # format → file
+
+    @property
+    def failed(self) -> list[UnitOutcome]:
+        """The units that failed."""
+        return [o for o in self.outcomes if o.status == "failed"]
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """The batch was stopped (Ctrl-C, SIGTERM) before its end: the units whose folders are complete stay,
+    and running the same batch again finishes the rest."""
+
+    def __init__(self, out: Path, complete: int, total: int) -> None:
+        super().__init__(f"{complete} of {total} units complete in {out}")
+        self.out = out
+        self.complete = complete
+        self.total = total
+
+
+def run_batch(inputs: Sequence[str | Path], out: str | Path, *, jobs: int | None = None, timeout: int = 300,
+              formats: Sequence[str] = ("html", "pdf"), rubric: str | Path | None = None,
+              facts: str | Path | None = None, force: bool = False, notebooks: bool = True,
+              progress: Progress | None = None) -> BatchOutcome:
+    """Assess every unit of `inputs` (assessment files, folders of them, .csv/.xlsx rosters) into `out`.
+
+    jobs: units run in parallel (None: from cores and free memory); timeout: seconds a unit may take;
+    formats: reports per unit, from html, md, pdf; rubric: a YAML file overriding thresholds; facts: a
+    per-unit facts sheet for a .csv roster; force: redo unchanged units; notebooks: run the playbook per
+    unit (False: assess and render without kernels); progress: told of each unit as it is done.
+
+    A unit that fails is an outcome, never an exception. Raises InputError when the batch as a whole
+    cannot run (no units, an unreadable rubric, another batch writing to `out`), BatchInterrupted when
+    stopped, and ValueError for arguments out of range.
+    """
+    formats = tuple(formats)
+    unknown = [f for f in formats if f not in REPORT_FORMATS]
+    if unknown or timeout <= 0 or (jobs is not None and jobs <= 0):
+        raise ValueError(f"run_batch: formats must come from {', '.join(REPORT_FORMATS)} (not {unknown}), "
+                         f"timeout and jobs must be positive (not {timeout}, {jobs})")
+    out = Path(out)
+    rubric_text = Path(rubric).read_bytes() if rubric and Path(rubric).is_file() else None
+    rules = load_rubric(rubric) if rubric else None
+    units = collect_units(inputs, facts, jobs=jobs or usable_cores())
+    if not units:
+        raise InputError.single(" ".join(map(str, inputs)), "no units to assess")
+    settings = Settings(out, formats, rules, rubric_text, notebooks=notebooks, timeout=timeout)
+    if settings.notebooks:
+        settings.notebook = playbook.combined_notebook()
+        settings.notebook_digest = playbook.notebook_digest(settings.notebook)
+    out.mkdir(parents=True, exist_ok=True)
+    with store.locked(out):
+        store.tidy(out)
+        jobs = jobs or default_jobs(len(units), settings.notebooks)
+        with terminate_as_interrupt():
+            try:
+                outcomes = execute(units, settings, jobs, force=force, progress=progress)
+            except KeyboardInterrupt:
+                store.tidy(out)
+                complete = store.complete_units(out, [u.folder for u in units])
+                raise BatchInterrupted(out, complete, len(units)) from None
+        store.tidy(out)  # what a unit stopped by its time limit left
+        portfolio = _portfolio(outcomes, out)
+    return BatchOutcome(out, outcomes, portfolio)
+
+
+def _portfolio(outcomes: list[UnitOutcome], out: Path) -> dict[str, Path]:
+    """Write the portfolio across every unit with a result, listing the failures and their reasons."""
+    from ..portfolio import LINK_KINDS as LINKED
+    from ..portfolio import Failure, PortfolioEntry, write_portfolio
+
+    entries = [PortfolioEntry(o.result, {k: v for k, v in o.files.items() if k in LINKED})
+               for o in outcomes if o.result is not None]
+    failures = [Failure(o.unit.assessment.unit if o.unit.assessment else o.unit.folder, o.reason or "failed",
+                        o.unit.source) for o in outcomes if o.status == "failed"]
+    return write_portfolio(entries, out, failures=failures)
