@@ -795,8 +795,8 @@ def _stop_workers(pool: Executor) -> None:
 
 
 def _portfolio(outcomes: list[Outcome], out: Path) -> dict[str, Path]:
-    from .portfolio import LINK_KINDS as LINKED
-    from .portfolio import Failure, PortfolioEntry, write_portfolio
+    from .render.portfolio import LINK_KINDS as LINKED
+    from .render.portfolio import Failure, PortfolioEntry, write_portfolio
 
     entries = [PortfolioEntry(o.result, {k: v for k, v in o.files.items() if k in LINKED})
                for o in outcomes if o.result is not None]

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import podcheck
-from podcheck.portfolio import Failure, PortfolioEntry, safe_link, write_portfolio
+from podcheck.render.portfolio import Failure, PortfolioEntry, safe_link, write_portfolio
 
 from .conftest import EXAMPLES, SCRIPT, squash
 
