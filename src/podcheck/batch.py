@@ -57,7 +57,7 @@ from .errors import InputError
 from .files import safe_name, unique_names, write_atomic
 from .load import find_assessment_files, parse_assessment, parse_assessment_text, read_yaml_mapping
 from .model import Assessment
-from .notebook import RESULT_FILE, playbook_dir
+from .notebooks.display import RESULT_FILE, playbook_dir
 from .render import REPORT_FORMATS
 from .result import Result
 
@@ -243,7 +243,7 @@ class KernelFailed(Exception):
     """The kernel could not be started, died, or was stopped by the time guard."""
 
 
-_WARM_UP = "import pandas, podcheck, podcheck.notebook, podcheck.tables, podcheck.render{pdf}\n"
+_WARM_UP = "import pandas, podcheck, podcheck.notebooks.display, podcheck.notebooks.tables, podcheck.render{pdf}\n"
 # Move first: the last unit's folder may be gone, and reset() needs a working directory that exists.
 _RESET = ("import os as _os\n_os.chdir({cwd!r})\ndel _os\n"
           "get_ipython().reset(new_session=True, aggressive=False)\n")

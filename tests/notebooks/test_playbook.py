@@ -15,8 +15,8 @@ import pytest
 from papermill.exceptions import PapermillExecutionError
 
 import podcheck
-from podcheck import notebook as nb
-from podcheck import tables
+from podcheck.notebooks import display as nb
+from podcheck.notebooks import tables
 
 from .refresh_playbook import PLAYBOOK, numbered_notebooks
 
