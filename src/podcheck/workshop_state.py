@@ -21,20 +21,18 @@ import copy
 import datetime as dt
 import hashlib
 import re
-import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .assess import assess
 from .catalog import Rubric
 from .compare import match_findings
-from .errors import InputError, Problem
-from .files import write_atomic
-from .load import MAX_FILE_BYTES, parse_assessment, read_yaml_mapping
+from .errors import InputError, Problem, format_loc, parse_loc
+from .files.assessment import assessment_yaml, parse_assessment
+from .files.atomic import read_bounded, write_atomic
+from .files.safe_yaml import MAX_FILE_BYTES, read_yaml_mapping
 from .model import ROLES, SCHEMA, Assessment
 from .result import Finding, Result
 
@@ -429,24 +427,16 @@ def combine(changes: Iterable[Change], description: str | None = None) -> Change
 # ---------------------------------------------------------------- problems by field
 
 
-def parse_path(path: str) -> tuple[str | int, ...]:
-    """'people[3].roles.analyst' → ('people', 3, 'roles', 'analyst')."""
-    parts: list[str | int] = []
-    for token in re.findall(r"\[(\d+)\]|([^.\[\]]+)", path):
-        parts.append(int(token[0]) if token[0] else token[1])
-    return tuple(parts)
-
-
 def field_errors(problems: Iterable[Problem], fields: Iterable[str]) -> dict[str, list[str]]:
     """Each problem's message under the field it belongs to: its own path if a field shows it, else the
     nearest enclosing field that does, else '' (the unit as a whole)."""
     known = set(fields)
     out: dict[str, list[str]] = {}
     for problem in problems:
-        parts = parse_path(problem.path)
+        parts = problem.loc
         target = ""
         while parts:
-            candidate = _join(parts)
+            candidate = format_loc(parts)
             if candidate in known:
                 target = candidate
                 break
@@ -455,16 +445,9 @@ def field_errors(problems: Iterable[Problem], fields: Iterable[str]) -> dict[str
     return out
 
 
-def _join(parts: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
-
-
 def describe_path(data: Data, path: str) -> str:
     """'people[3].roles.analyst' → 'Bo Chen › roles › analyst': people and pods named as the room knows them."""
-    parts = parse_path(path)
+    parts = parse_loc(path)
     words: list[str] = []
     i = 0
     while i < len(parts):
@@ -531,24 +514,18 @@ def blank(organization: str = "Our company", unit: str = "Our integration team",
 
 def to_yaml(model: Assessment) -> str:
     """The assessment in file form, as `podcheck assess` reads it."""
-    data = model.to_yaml_dict()
-    data["assessed_on"] = model.assessed_on  # a bare date in YAML, not a quoted string
-    # libyaml's dumper when PyYAML has it: about ten times faster, and this runs on every edit.
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return FILE_HEADER + yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
+    return assessment_yaml(model, header=FILE_HEADER)
 
 
 def _current_bytes(path: Path) -> bytes | None:
-    """What the file holds now, or None if there is none. Anything but an ordinary file raises OSError
-    without being opened (a FIFO would block); at most MAX_FILE_BYTES + 1 bytes are read."""
+    """What the file holds now, or None if there is none. Anything but an ordinary file of at most
+    MAX_FILE_BYTES raises OSError without being read (a FIFO would block)."""
     try:
-        info = path.stat()
-    except FileNotFoundError:
-        return None
-    if not stat.S_ISREG(info.st_mode):
-        raise OSError(f"{path} is not an ordinary file")
-    with path.open("rb") as handle:
-        return handle.read(MAX_FILE_BYTES + 1)
+        return read_bounded(path, MAX_FILE_BYTES, what="an assessment file")
+    except InputError as exc:
+        if exc.problems[0].code == "not-found":
+            return None
+        raise OSError(str(exc)) from None
 
 
 def _hash(data: bytes) -> str:

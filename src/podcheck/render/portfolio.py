@@ -23,8 +23,8 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..catalog import SEVERITIES, Rubric, dimensions, stages
-from ..errors import InputError, Problem
-from ..files import file_kind, neutralise, unique_names, write_atomic
+from ..files.atomic import neutralise, unique_names, write_atomic
+from ..files.locations import expand_folders
 from ..result import Result
 from .report import PAPERS, REPORT_FORMATS, write_unit_reports
 from .templates import environment
@@ -54,12 +54,6 @@ class Failure:
     unit: str
     reason: str
     source: str | None = None
-
-    @classmethod
-    def of_input(cls, path: Path, error: InputError) -> Failure:
-        """An input file that could not be read or assessed, with its first problem as the reason."""
-        more = len(error.problems) - 1
-        return cls(path.name, str(error.problems[0]) + (f" (and {more} more problems)" if more else ""), str(path))
 
 
 def _as_failure(item: object) -> Failure:
@@ -312,34 +306,15 @@ def write_portfolio(
 
 def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
     """Files as given; folders expand to the result JSON and assessment YAML files inside them (sorted)."""
-    found: list[Path] = []
-    missing: list[Problem] = []
-    for item in inputs:
-        path = Path(item)
-        if path.is_dir():
-            inside = sorted(f for f in path.iterdir()
-                            if f.is_file() and f.suffix.lower() in (".json", ".yaml", ".yml")
-                            and not f.name.startswith(("portfolio", ".")))
-            if not inside:
-                missing.append(Problem(str(path), "", "folder holds no result JSON or assessment YAML files"))
-            found += inside
-        elif path.is_file():
-            found.append(path)
-        elif path.exists():
-            # A FIFO or a device: reading it would wait for ever or never end.
-            missing.append(Problem(str(path), "", f"is {file_kind(path.stat().st_mode)}, not a regular file"))
-        else:
-            missing.append(Problem(str(path), "", "no such file or folder"))
-    if missing:
-        raise InputError(missing)
-    return list(dict.fromkeys(found))
+    return expand_folders(inputs, (".json", ".yaml", ".yml"), skip=("portfolio", "."),
+                          check="result JSON or assessment YAML files")
 
 
 def load_unit(path: Path, rubric: Rubric | None = None) -> tuple[Result, Any]:
     """A unit's Result from its result JSON, or from its assessment file (then also the assessment)."""
     from ..assess import assess
-    from ..compare import load_result_json, looks_like_result_json
-    from ..load import load_assessment
+    from ..files.assessment import load_assessment
+    from ..files.results import load_result_json, looks_like_result_json
 
     if looks_like_result_json(path):
         return load_result_json(path), None

@@ -178,7 +178,7 @@ def write_unit_reports(
     out_dir. The HTML is rendered once and reused for the PDF. `assessment` may be None
     (for a result read back from JSON): the report then leaves out the roster sections.
     """
-    from ..files import safe_name, write_atomic
+    from ..files.atomic import safe_name, write_atomic
 
     wanted = list(dict.fromkeys(formats))
     unknown = [f for f in wanted if f not in FORMATS]

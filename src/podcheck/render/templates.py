@@ -8,20 +8,13 @@ SEVERITIES (most serious first), HORIZONS (soonest first), ROLES (the model's or
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..catalog import HORIZONS, SEVERITIES, labels
+from ..files.locations import templates_dir
 from ..model import ROLES
 from .filters import FILTERS, bar
-
-
-def templates_dir() -> Path:
-    """templates/ in a source checkout, or the copy packed into an installed wheel."""
-    here = Path(__file__)
-    packed = here.parents[1] / "_data" / "templates"
-    return packed if packed.is_dir() else here.resolve().parents[3] / "templates"
 
 
 def _autoescape(name: str | None) -> bool:
