@@ -150,4 +150,5 @@ def test_pdf_without_the_font_package_says_what_to_install(monkeypatch, capsys, 
         render.shipped_fonts.cache_clear()
     err = capsys.readouterr().err
     assert code == 2 and not out.exists()
-    assert err.strip() == "podcheck: PDF reports: need the report font, which is not installed: pip install fontpkg-arimo"
+    assert err.strip() == ("podcheck: PDF reports: need the report font, which is not installed: "
+                           "pip install fontpkg-arimo")
