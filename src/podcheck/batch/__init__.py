@@ -106,8 +106,8 @@ def run_batch(inputs: Sequence[str | Path], out: str | Path, *, jobs: int | None
 
 def _portfolio(outcomes: list[UnitOutcome], out: Path) -> dict[str, Path]:
     """Write the portfolio across every unit with a result, listing the failures and their reasons."""
-    from ..portfolio import LINK_KINDS as LINKED
-    from ..portfolio import Failure, PortfolioEntry, write_portfolio
+    from ..render.portfolio import LINK_KINDS as LINKED
+    from ..render.portfolio import Failure, PortfolioEntry, write_portfolio
 
     entries = [PortfolioEntry(o.result, {k: v for k, v in o.files.items() if k in LINKED})
                for o in outcomes if o.result is not None]

@@ -26,7 +26,8 @@ KERNEL_NAME = "python3"
 
 # gc.freeze(): what the imports made is kept out of the full collection that reset() runs after every
 # unit, which would otherwise walk all of pandas each time (about 60 ms a unit).
-_WARM_UP = "import gc, pandas, podcheck, podcheck.notebook, podcheck.tables, podcheck.render{pdf}\ngc.freeze()\n"
+_WARM_UP = ("import gc, pandas, podcheck, podcheck.notebooks.display, podcheck.notebooks.tables, podcheck.render{pdf}\n"
+            "gc.freeze()\n")
 # Move first: the last unit's folder may be gone, and reset() needs a working directory that exists.
 _RESET = ("import os as _os\n_os.chdir({cwd!r})\ndel _os\n"
           "get_ipython().reset(new_session=True, aggressive=False)\n")

@@ -25,7 +25,7 @@ from .. import __version__
 from ..assess import assess
 from ..catalog import Rubric
 from ..files.atomic import safe_name, write_atomic
-from ..notebook import RESULT_FILE
+from ..notebooks.display import RESULT_FILE
 from ..result import Result
 from . import store
 from .engine import register_engine

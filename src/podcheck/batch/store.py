@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..files.atomic import write_atomic
-from ..notebook import RESULT_FILE
+from ..notebooks.display import RESULT_FILE
 from ..result import Result
 
 INPUT_FILE = "assessment.yaml"
