@@ -141,9 +141,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         raise InputError.single("--timeout", "must be a positive number of seconds")
     if args.jobs is not None and args.jobs <= 0:
         raise InputError.single("--jobs", "must be at least 1")
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise InputError.single(str(out), "is a file; --out needs a folder")
+    out = _out_folder(args.out)
     try:
         batch = run_batch(args.inputs, out, jobs=args.jobs, timeout=args.timeout, formats=formats,
                           rubric=args.rubric, facts=args.facts, force=args.force, notebooks=not args.no_notebooks,
@@ -156,6 +154,14 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         print(unit_table(batch))
     print(batch_summary(batch))
     return EXIT_FINDINGS if batch.failed else EXIT_OK
+
+
+def _out_folder(value: str) -> Path:
+    """--out as a path: a folder, or nothing yet (it is made), never a file."""
+    out = Path(value)
+    if out.exists() and not out.is_dir():
+        raise InputError.single(str(out), "is a file; --out needs a folder")
+    return out
 
 
 def _report_formats(text: str) -> tuple[str, ...]:
@@ -241,9 +247,7 @@ def _cmd_portfolio(args: argparse.Namespace) -> int:
 
     rubric = load_rubric(args.rubric) if args.rubric else None
     paths = expand_inputs(args.inputs)
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise InputError.single(str(out), "is a file; --out needs a folder")
+    out = _out_folder(args.out)
     loaded = []
     failures: list[Failure] = []
     for path in paths:
