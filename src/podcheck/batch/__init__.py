@@ -74,10 +74,11 @@ def run_batch(inputs: Sequence[str | Path], out: str | Path, *, jobs: int | None
     stopped, and ValueError for arguments out of range.
     """
     formats = tuple(formats)
-    unknown = [f for f in formats if f not in REPORT_FORMATS]
-    if unknown or timeout <= 0 or (jobs is not None and jobs <= 0):
-        raise ValueError(f"run_batch: formats must come from {', '.join(REPORT_FORMATS)} (not {unknown}), "
-                         f"timeout and jobs must be positive (not {timeout}, {jobs})")
+    wrong = [f"format {f!r} (use {', '.join(REPORT_FORMATS)})" for f in formats if f not in REPORT_FORMATS]
+    wrong += [f"{name}={value} (must be positive)" for name, value in (("timeout", timeout), ("jobs", jobs))
+              if value is not None and value <= 0]
+    if wrong:
+        raise ValueError(f"run_batch: {'; '.join(wrong)}")
     out = Path(out)
     rubric_text = Path(rubric).read_bytes() if rubric and Path(rubric).is_file() else None
     rules = load_rubric(rubric) if rubric else None

@@ -29,7 +29,7 @@ from ..notebooks.display import RESULT_FILE
 from ..result import Result
 from . import store
 from .engine import register_engine
-from .kernels import KERNEL_MEMORY, KERNEL_NAME, Kernel, KernelError, KernelPool
+from .kernels import KERNEL_MEMORY, KERNEL_NAME, Kernel, KernelDied, KernelError, KernelPool
 from .processes import die_with_parent, exit_description, process_context, usable_cores
 from .store import INPUT_FILE, NOTEBOOK_FILE, RUBRIC_FILE
 from .units import INTERRUPTED, BatchUnit, UnitOutcome
@@ -168,7 +168,7 @@ def _kernel_failure(exc: Exception, kernel: Kernel, died: str | None, timeout: i
     if kernel.timed_out.is_set() or isinstance(exc, TimeoutError):  # the guard, or nbclient's own
         return took_too_long(timeout)
     if died is not None:
-        return f"the notebook kernel died ({died})"
+        return str(KernelDied(died))
     if isinstance(exc, KernelError | NotebookIncomplete):
         return str(exc)
     return f"{exc.__class__.__name__}: {exc}".rstrip(": ")
