@@ -32,7 +32,7 @@ import yaml
 from comm.base_comm import BaseComm
 
 import podcheck
-from podcheck import workshop_state as ws
+from podcheck import workshop as ws
 
 BACKGROUNDS = ["mis", "business-analysis", "software-engineering", "business-process", "solution-engineering"]
 
@@ -86,7 +86,7 @@ def browser_round_trips(data: dict, edits: int) -> tuple[float, list[float]]:
     """Seconds until 50 rows show after Run All, and ms per slider edit from key press to updated page."""
     from playwright.sync_api import sync_playwright
 
-    from podcheck import workshop_server as server
+    from podcheck.workshop import launcher as server
 
     base = Path(tempfile.mkdtemp(prefix="podcheck-bench-lab-"))
     root = base / "root"

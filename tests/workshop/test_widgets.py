@@ -5,7 +5,8 @@ from __future__ import annotations
 import yaml
 
 from podcheck import workshop
-from podcheck import workshop_state as ws
+from podcheck import workshop as ws
+from podcheck.workshop import app
 
 HOSTILE = """\
 schema: podcheck/1
@@ -113,7 +114,7 @@ def test_what_if_in_the_ui_is_kept_only_on_request(unit_file):
 
     ui.move_who.value = "Bo Chen"
     ui.move_to.value = ""
-    ui._try(lambda: workshop._chosen(ui.move_who.value, ui.move_to.value))
+    ui._try(lambda: app._chosen(ui.move_who.value, ui.move_to.value))
     assert "Choose everything in that line first" in ui.status.value
 
     ui._try(lambda: ws.add_person("New Analyst", "CRM", roles={"analyst": 1.0}))

@@ -29,14 +29,14 @@ from typing import Any
 
 import yaml
 
-from .assess import assess
-from .catalog import Rubric
-from .compare import match_findings
-from .errors import InputError, Problem
-from .files import write_atomic
-from .load import MAX_FILE_BYTES, parse_assessment, read_yaml_mapping
-from .model import ROLES, SCHEMA, Assessment
-from .result import Finding, Result
+from ..assess import assess
+from ..catalog import Rubric
+from ..compare import match_findings
+from ..errors import InputError, Problem
+from ..files import write_atomic
+from ..load import MAX_FILE_BYTES, parse_assessment, read_yaml_mapping
+from ..model import ROLES, SCHEMA, Assessment
+from ..result import Finding, Result
 
 Data = dict[str, Any]
 PersonRef = int | str

@@ -33,8 +33,9 @@ HOST = "127.0.0.1"
 
 def playbook_dir() -> Path:
     """playbook/ in a source checkout, or the copy packed into an installed wheel."""
-    source = Path(__file__).resolve().parents[2] / "playbook"
-    return source if source.is_dir() else Path(__file__).parent / "_data" / "playbook"
+    package = Path(__file__).resolve().parents[1]
+    source = package.parents[1] / "playbook"
+    return source if source.is_dir() else package / "_data" / "playbook"
 
 
 def choose_port(preferred: int = 8888) -> int:

@@ -16,13 +16,13 @@ from typing import Any
 
 import ipywidgets as w
 
-from . import workshop_state as ws
-from .catalog import Rubric, questions, stages
-from .compare import finding_identity
-from .errors import InputError
-from .model import ROLES
-from .result import Finding, Result
-from .text import html_text as _esc
+from . import state as ws
+from ..catalog import Rubric, questions, stages
+from ..compare import finding_identity
+from ..errors import InputError
+from ..model import ROLES
+from ..result import Finding, Result
+from ..text import html_text as _esc
 
 BLANK = "—"
 FOCUS = ("domain", "difficulty", "bespoke", "support", "none")
@@ -845,7 +845,7 @@ class Workshop:
         """Write the HTML and/or PDF report for the current team and show links to them."""
         from IPython.display import HTML
 
-        from . import render
+        from .. import render
 
         formats = tuple(f for f, box in (("html", self.handout_html), ("pdf", self.handout_pdf)) if box.value)
         writer = getattr(render, "write_unit_reports", None)
