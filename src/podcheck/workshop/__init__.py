@@ -11,22 +11,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .state import (
+from .changes import (
     Change,
-    Comparison,
-    Conflict,
-    Outcome,
-    WhatIf,
     WorkshopError,
-    WorkshopState,
     add_person,
     add_pod,
-    blank,
     combine,
-    describe_path,
     edit_person,
     edit_pod,
-    field_errors,
     give_role,
     move_person,
     remove_person,
@@ -35,8 +27,8 @@ from .state import (
     set_fact,
     set_role_share,
     split_pod,
-    to_yaml,
 )
+from .state import Comparison, Conflict, Outcome, WhatIf, WorkshopState, blank, describe_path, field_errors, to_yaml
 
 if TYPE_CHECKING:
     from .app import Workshop, open_error_html, start

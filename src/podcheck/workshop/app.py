@@ -16,13 +16,14 @@ from typing import Any
 
 import ipywidgets as w
 
-from . import state as ws
 from ..catalog import Rubric, questions, stages
 from ..compare import finding_identity
 from ..errors import InputError
 from ..model import ROLES
 from ..result import Finding, Result
 from ..text import html_text as _esc
+from . import changes as ch
+from .state import Comparison, Outcome, WhatIf, WorkshopState
 
 BLANK = "—"
 FOCUS = ("domain", "difficulty", "bespoke", "support", "none")
@@ -137,7 +138,7 @@ def _percent(share: Any) -> int:
 def _chosen(*values: str) -> None:
     """Refuse a what-if whose dropdowns are still on '— choose —'."""
     if not all(str(v).strip() for v in values):
-        raise ws.WorkshopError("choose everything in that line first")
+        raise ch.WorkshopError("choose everything in that line first")
 
 
 def _label(text: str, width: str = "110px") -> w.Label:
@@ -231,7 +232,7 @@ def results_html(result: Result | None) -> str:
             + (f"<div class='podcheck-panel-title'>Unknown</div><ul class='pc-small'>{unknowns}</ul>" if unknowns else ""))
 
 
-def comparison_html(cmp: ws.Comparison) -> str:
+def comparison_html(cmp: Comparison) -> str:
     """Before and after a what-if, side by side: stage, score and findings, new and resolved ones marked."""
     added = {finding_identity(f) for f in cmp.added}
 
@@ -269,18 +270,18 @@ class PodRow:
         self.errors = w.HTML().add_class("podcheck-error")
         self.box = w.VBox([_row([self.name, self.focus, self.lead_load, self.projects, self.remove]), self.errors]).add_class("podcheck-pod")
         self.ui = ui
-        ui.watch(self.name, lambda v: self._named(ws.edit_pod(self.index, name=v), f"renamed {v}"))
-        ui.watch(self.focus, lambda v: self._named(ws.edit_pod(self.index, focus=v), f"focus {v or 'unknown'}"))
-        ui.watch(self.lead_load, lambda v: self._named(ws.edit_pod(self.index, lead_load=v), f"lead load {v}"))
-        ui.watch(self.projects, lambda v: self._named(ws.edit_pod(self.index, active_projects=_number(v)),
+        ui.watch(self.name, lambda v: self._named(ch.edit_pod(self.index, name=v), f"renamed {v}"))
+        ui.watch(self.focus, lambda v: self._named(ch.edit_pod(self.index, focus=v), f"focus {v or 'unknown'}"))
+        ui.watch(self.lead_load, lambda v: self._named(ch.edit_pod(self.index, lead_load=v), f"lead load {v}"))
+        ui.watch(self.projects, lambda v: self._named(ch.edit_pod(self.index, active_projects=_number(v)),
                                                       f"active projects {v or 'unknown'}"))
-        self.remove.on_click(lambda _: ui.change(self._named(ws.remove_pod(self.index), "removed")))
+        self.remove.on_click(lambda _: ui.change(self._named(ch.remove_pod(self.index), "removed")))
 
-    def _named(self, change: ws.Change, what: str) -> ws.Change:
+    def _named(self, change: ch.Change, what: str) -> ch.Change:
         """The change described with the pod's name."""
         pods = self.ui.state.data.get("pods", [])
         pod = pods[self.index] if self.index < len(pods) and isinstance(pods[self.index], dict) else {}
-        return ws.Change(f"pod {pod.get('name') or self.index + 1}: {what}", change.apply)
+        return ch.Change(f"pod {pod.get('name') or self.index + 1}: {what}", change.apply)
 
     def fields(self) -> dict[str, tuple[w.Widget, str]]:
         """This row's fields by path, with their labels."""
@@ -327,20 +328,20 @@ class PersonRow:
         for key, widget in (("name", self.name), ("pod", self.pod), ("member", self.member),
                             ("background", self.background), ("reports_to", self.reports_to), ("helps_as", self.helps_as)):
             ui.watch(widget, lambda v, key=key: self._named(
-                ws.edit_person(self.index, **{key: v}), f"{key.replace('_', ' ')} {v or 'cleared'}"))
+                ch.edit_person(self.index, **{key: v}), f"{key.replace('_', ' ')} {v or 'cleared'}"))
         for key, widget in (("integration_training", self.training), ("owns_deliverables", self.owns)):
             ui.watch(widget, lambda v, key=key: self._named(
-                ws.edit_person(self.index, **{key: FLAG[v]}), f"{key.replace('_', ' ')} {v or 'unknown'}"))
+                ch.edit_person(self.index, **{key: FLAG[v]}), f"{key.replace('_', ' ')} {v or 'unknown'}"))
         for role, slider in self.shares.items():
             ui.watch(slider, lambda v, role=role: self._named(
-                ws.set_role_share(self.index, role, v / 100), f"{v}% {role}" if v else f"no longer {role}"))
-        self.remove.on_click(lambda _: ui.change(self._named(ws.remove_person(self.index), "removed")))
+                ch.set_role_share(self.index, role, v / 100), f"{v}% {role}" if v else f"no longer {role}"))
+        self.remove.on_click(lambda _: ui.change(self._named(ch.remove_person(self.index), "removed")))
 
-    def _named(self, change: ws.Change, what: str) -> ws.Change:
+    def _named(self, change: ch.Change, what: str) -> ch.Change:
         """The change described with the person's name, as the room says it."""
         people = self.ui.state.data.get("people", [])
         person = people[self.index] if self.index < len(people) and isinstance(people[self.index], dict) else {}
-        return ws.Change(f"{person.get('name') or f'person {self.index + 1}'}: {what}", change.apply)
+        return ch.Change(f"{person.get('name') or f'person {self.index + 1}'}: {what}", change.apply)
 
     def fields(self) -> dict[str, tuple[w.Widget, str]]:
         """This row's fields by path, with their labels."""
@@ -391,12 +392,12 @@ class PersonRow:
 class Workshop:
     """The whole front end: stage banner, editors in tabs, live results, what-if and hand-out."""
 
-    def __init__(self, state: ws.WorkshopState, output_folder: str | Path = "handouts") -> None:
+    def __init__(self, state: WorkshopState, output_folder: str | Path = "handouts") -> None:
         self.state = state
         self.output_folder = Path(output_folder)
         self._syncing = False
         self.last_cycle_ms: float | None = None
-        self.whatif: ws.WhatIf | None = None
+        self.whatif: WhatIf | None = None
         self.pod_rows: list[PodRow] = []
         self.person_rows: list[PersonRow] = []
         self.fields: dict[str, tuple[w.Widget, str]] = {}
@@ -432,7 +433,7 @@ class Workshop:
 
     # -- plumbing
 
-    def watch(self, widget: w.Widget, make: Callable[[Any], ws.Change]) -> None:
+    def watch(self, widget: w.Widget, make: Callable[[Any], ch.Change]) -> None:
         """Turn a widget's new value into a change, unless the UI itself is showing the state."""
 
         def handler(event: dict[str, Any]) -> None:
@@ -441,7 +442,7 @@ class Workshop:
 
         widget.observe(handler, names="value")
 
-    def change(self, change: ws.Change) -> ws.Outcome:
+    def change(self, change: ch.Change) -> Outcome:
         """Apply one edit: validate, re-assess, autosave, and update every widget in place."""
         started = time.perf_counter()
         outcome = self.state.apply(change)
@@ -456,7 +457,7 @@ class Workshop:
         self.last_cycle_ms = (time.perf_counter() - started) * 1000
         return outcome
 
-    def _resolve(self, action: Callable[[], ws.Outcome], done: str) -> None:
+    def _resolve(self, action: Callable[[], Outcome], done: str) -> None:
         """Reload the file or keep this session's version, after the file changed on disk."""
         outcome = action()
         self.sync()
@@ -563,7 +564,7 @@ class Workshop:
         self.fact_errors: dict[str, w.HTML] = {}
         facts = []
 
-        def fact(path: str, label: str, widget: w.Widget, make: Callable[[Any], ws.Change]) -> None:
+        def fact(path: str, label: str, widget: w.Widget, make: Callable[[Any], ch.Change]) -> None:
             err = w.HTML().add_class("podcheck-error")
             widget.add_class("podcheck-fact-" + path.replace("context.", "").replace("backlog.", "backlog-").replace("_", "-"))
             self.fact_fields[path] = (widget, label)
@@ -572,21 +573,21 @@ class Workshop:
             facts.append(w.HBox([_label(label, "190px"), widget, err]))
 
         fact("organization", "Organisation", w.Text(continuous_update=False, layout=lay(width="260px")),
-             lambda v: ws.set_fact("organization", v))
+             lambda v: ch.set_fact("organization", v))
         fact("unit", "Unit or team", w.Text(continuous_update=False, layout=lay(width="260px")),
-             lambda v: ws.set_fact("unit", v))
+             lambda v: ch.set_fact("unit", v))
         fact("assessed_on", "Assessed on", w.DatePicker(layout=lay(width="260px")),
-             lambda v: ws.set_fact("assessed_on", v.isoformat() if isinstance(v, dt.date) else v))
+             lambda v: ch.set_fact("assessed_on", v.isoformat() if isinstance(v, dt.date) else v))
         self.head = w.Dropdown(layout=lay(width="260px"))
-        fact("head_of_integration", "Head of integration", self.head, lambda v: ws.set_fact("head_of_integration", v))
+        fact("head_of_integration", "Head of integration", self.head, lambda v: ch.set_fact("head_of_integration", v))
         fact("context.platform", "Integration platform", w.Dropdown(options=_options(PLATFORMS, None, blank="— unknown —"), layout=lay(width="260px")),
-             lambda v: ws.set_fact("context.platform", v))
+             lambda v: ch.set_fact("context.platform", v))
         fact("context.process", "Triage/build process", w.Dropdown(options=_options(PROCESSES, None, blank="— unknown —"), layout=lay(width="260px")),
-             lambda v: ws.set_fact("context.process", v))
+             lambda v: ch.set_fact("context.process", v))
         for key, label in (("open", "Requests waiting"), ("added_per_quarter", "New requests a quarter"),
                            ("delivered_per_quarter", "Delivered a quarter")):
             fact(f"context.backlog.{key}", label, w.Text(placeholder="unknown", continuous_update=False, layout=lay(width="120px")),
-                 lambda v, key=key: ws.set_fact(f"context.backlog.{key}", _number(v)))
+                 lambda v, key=key: ch.set_fact(f"context.backlog.{key}", _number(v)))
 
         self.pods_box = w.VBox().add_class("podcheck-pods")
         self.new_pod = w.Text(placeholder="new pod name", layout=lay(width="180px")).add_class("podcheck-new-pod-name")
@@ -660,7 +661,7 @@ class Workshop:
         if not name:
             self._say("Type the new pod's name first.", bad=True)
             return
-        if self.change(ws.add_pod(name)).accepted:
+        if self.change(ch.add_pod(name)).accepted:
             self.new_pod.value = ""
 
     def _add_person(self) -> None:
@@ -670,7 +671,7 @@ class Workshop:
             return
         role = self.new_role.value
         roles = {role: self.new_share.value / 100} if role else {}
-        outcome = self.change(ws.add_person(name, self.new_pod_choice.value or None, member=self.new_member.value, roles=roles))
+        outcome = self.change(ch.add_person(name, self.new_pod_choice.value or None, member=self.new_member.value, roles=roles))
         if outcome.accepted:
             self.new_name.value = ""
             self.new_role.value = ""
@@ -689,8 +690,8 @@ class Workshop:
                                     style={"button_width": "auto"}).add_class("podcheck-answer-score").add_class(f"podcheck-q-{q.id}")
             note = w.Text(placeholder="note (optional)", continuous_update=False, layout=w.Layout(width="95%")).add_class("podcheck-answer-note")
             err = w.HTML().add_class("podcheck-error")
-            self.watch(score, lambda v, qid=q.id: ws.set_answer(qid, v or None, self.answer_notes[qid].value))
-            self.watch(note, lambda v, qid=q.id: ws.set_answer(qid, self.answer_scores[qid].value or None, v))
+            self.watch(score, lambda v, qid=q.id: ch.set_answer(qid, v or None, self.answer_notes[qid].value))
+            self.watch(note, lambda v, qid=q.id: ch.set_answer(qid, self.answer_scores[qid].value or None, v))
             self.answer_scores[q.id], self.answer_notes[q.id], self.answer_errors[q.id] = score, note, err
             self.answer_fields[f"answers.{q.id}"] = (score, "answer")
             self.answer_fields[f"answers.{q.id}.score"] = (score, "score")
@@ -733,7 +734,7 @@ class Workshop:
         self.whatif_people = [self.move_who, self.give_to]
         self.whatif_pods = [self.move_to, self.hire_pod, self.split_pod]
 
-        def button(text: str, cls: str, make: Callable[[], ws.Change]) -> w.Button:
+        def button(text: str, cls: str, make: Callable[[], ch.Change]) -> w.Button:
             b = w.Button(description=text, icon="flask", layout=w.Layout(width="auto")).add_class(cls)
             b.on_click(lambda _: self._try(make))
             return b
@@ -745,22 +746,22 @@ class Workshop:
                    "side by side. Nothing is saved until you press “Keep these changes”.</div>"),
             _row([_word("Move"), self.move_who, _word("to pod"), self.move_to,
                     button("Try", "podcheck-whatif-move", lambda: _chosen(self.move_who.value, self.move_to.value)
-                           or ws.move_person(self.move_who.value, self.move_to.value))]),
+                           or ch.move_person(self.move_who.value, self.move_to.value))]),
             _row([_word("Give the"), self.give_role_name, _word("role to"), self.give_to, _word("taking it from"),
                     self.give_from, self.give_share,
                     button("Try", "podcheck-whatif-give",
-                           lambda: _chosen(self.give_to.value) or ws.give_role(self.give_role_name.value, self.give_to.value, self.give_share.value / 100,
+                           lambda: _chosen(self.give_to.value) or ch.give_role(self.give_role_name.value, self.give_to.value, self.give_share.value / 100,
                                                 from_=self.give_from.value or None))]),
             _row([_word("Hire"), self.hire_name, _word("into pod"), self.hire_pod, _word("as"), self.hire_role,
                     self.hire_background,
                     button("Try", "podcheck-whatif-hire",
-                           lambda: _chosen(self.hire_name.value, self.hire_pod.value) or ws.add_person(self.hire_name.value, self.hire_pod.value or None,
+                           lambda: _chosen(self.hire_name.value, self.hire_pod.value) or ch.add_person(self.hire_name.value, self.hire_pod.value or None,
                                                  roles={self.hire_role.value: 1.0}, background=self.hire_background.value or None))]),
             _row([_word("Split pod"), self.split_pod, _word(": a new pod"), self.split_name, _word("takes"),
                     self.split_people,
                     button("Try", "podcheck-whatif-split",
                            lambda: _chosen(self.split_pod.value, self.split_name.value, *self.split_people.value)
-                           or ws.split_pod(self.split_pod.value, self.split_name.value, list(self.split_people.value)))]),
+                           or ch.split_pod(self.split_pod.value, self.split_name.value, list(self.split_people.value)))]),
         ]
         self.whatif_changes = w.HTML().add_class("podcheck-whatif-changes")
         self.whatif_result = w.HTML().add_class("podcheck-whatif-result")
@@ -779,12 +780,12 @@ class Workshop:
                    and p.get("name") != self.give_to.value]
         _set(self.give_from, options=[("— nobody —", "")] + [(str(h), str(h)) for h in holders])
 
-    def _try(self, make: Callable[[], ws.Change]) -> None:
+    def _try(self, make: Callable[[], ch.Change]) -> None:
         try:
             if self.whatif is None:
                 self.whatif = self.state.what_if()
             outcome = self.whatif.try_change(make())
-        except ws.WorkshopError as exc:
+        except ch.WorkshopError as exc:
             self._say(f"{str(exc)[:1].upper()}{str(exc)[1:]}.", bad=True)
             return
         if outcome.accepted:
@@ -906,7 +907,7 @@ def start(assessment_file: str | Path, output_folder: str | Path = "handouts", *
     from IPython.display import HTML, display
 
     try:
-        state = ws.WorkshopState.open(Path(os.path.expanduser(str(assessment_file))), organization=organization,
+        state = WorkshopState.open(Path(os.path.expanduser(str(assessment_file))), organization=organization,
                                       unit=unit, rubric=rubric)
     except InputError as exc:
         display(HTML(open_error_html(exc)))
