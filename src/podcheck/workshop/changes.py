@@ -120,7 +120,8 @@ def set_fact(key: str, value: Any) -> Change:
     return Change(f"{key.replace('_', ' ')} {shown}", apply)
 
 
-def add_pod(name: str, focus: str | None = None, lead_load: str = "normal", active_projects: int | None = None) -> Change:
+def add_pod(name: str, focus: str | None = None, lead_load: str = "normal",
+            active_projects: int | None = None) -> Change:
     """A new pod."""
 
     def apply(data: Data) -> None:

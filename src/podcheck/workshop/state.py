@@ -30,7 +30,7 @@ import yaml
 
 from ..assess import assess
 from ..catalog import Rubric
-from ..compare import match_findings
+from ..compare import finding_identity, match_findings
 from ..errors import InputError, Problem
 from ..files import write_atomic
 from ..load import MAX_FILE_BYTES, parse_assessment, read_yaml_mapping
@@ -166,11 +166,20 @@ class Comparison:
         """How many points the overall score moves."""
         return self.after.score - self.before.score
 
+    def is_resolved(self, finding: Finding) -> bool:
+        """The finding (of the result before) is gone after the what-if."""
+        return finding_identity(finding) in {finding_identity(f) for f in self.resolved}
+
+    def is_new(self, finding: Finding) -> bool:
+        """The finding (of the result after) was not there before the what-if."""
+        return finding_identity(finding) in {finding_identity(f) for f in self.added}
+
 
 # ---------------------------------------------------------------- the state
 
 
-def blank(organization: str = "Our company", unit: str = "Our integration team", *, today: dt.date | None = None) -> Data:
+def blank(organization: str = "Our company", unit: str = "Our integration team", *,
+          today: dt.date | None = None) -> Data:
     """A new unit: one empty pod and nobody in it yet (valid, so it can be saved straight away)."""
     return {
         "schema": SCHEMA,
@@ -394,7 +403,8 @@ class WorkshopState:
         """Replaced versions of this file, oldest first."""
         if self.history_dir is None or not self.history_dir.is_dir():
             return []
-        pattern = re.compile(re.escape(self.path.stem) + r"-\d{8}-\d{6}-\d{6}(-\d+)?" + re.escape(self.path.suffix) + "$")
+        stamp = r"-\d{8}-\d{6}-\d{6}(-\d+)?"  # as _keep_history names them
+        pattern = re.compile(re.escape(self.path.stem) + stamp + re.escape(self.path.suffix) + "$")
         return sorted(p for p in self.history_dir.iterdir() if pattern.match(p.name))
 
     def _keep_history(self, old: bytes) -> None:
