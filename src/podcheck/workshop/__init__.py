@@ -28,7 +28,8 @@ from .changes import (
     set_role_share,
     split_pod,
 )
-from .state import Comparison, Conflict, Outcome, WhatIf, WorkshopState, blank, describe_path, field_errors, to_yaml
+from .problems import describe_path, field_errors
+from .state import Comparison, Conflict, Outcome, WhatIf, WorkshopState, blank, to_yaml
 
 if TYPE_CHECKING:
     from .app import Workshop, open_error_html, start

@@ -37,6 +37,7 @@ from ..load import MAX_FILE_BYTES, parse_assessment, read_yaml_mapping
 from ..model import SCHEMA, Assessment
 from ..result import Finding, Result
 from .changes import Change, Data, WorkshopError, combine
+from .problems import describe_path, field_errors
 
 HISTORY_DIR = ".history"
 HISTORY_KEEP = 50
@@ -83,65 +84,6 @@ class Outcome:
             return self.conflict.message
         return "Saved." if self.saved else "Up to date."
 
-
-
-# ---------------------------------------------------------------- problems by field
-
-
-def parse_path(path: str) -> tuple[str | int, ...]:
-    """'people[3].roles.analyst' → ('people', 3, 'roles', 'analyst')."""
-    parts: list[str | int] = []
-    for token in re.findall(r"\[(\d+)\]|([^.\[\]]+)", path):
-        parts.append(int(token[0]) if token[0] else token[1])
-    return tuple(parts)
-
-
-def field_errors(problems: Iterable[Problem], fields: Iterable[str]) -> dict[str, list[str]]:
-    """Each problem's message under the field it belongs to: its own path if a field shows it, else the
-    nearest enclosing field that does, else '' (the unit as a whole)."""
-    known = set(fields)
-    out: dict[str, list[str]] = {}
-    for problem in problems:
-        parts = parse_path(problem.path)
-        target = ""
-        while parts:
-            candidate = _join(parts)
-            if candidate in known:
-                target = candidate
-                break
-            parts = parts[:-1]
-        out.setdefault(target, []).append(problem.message)
-    return out
-
-
-def _join(parts: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
-
-
-def describe_path(data: Data, path: str) -> str:
-    """'people[3].roles.analyst' → 'Bo Chen › roles › analyst': people and pods named as the room knows them."""
-    parts = parse_path(path)
-    words: list[str] = []
-    i = 0
-    while i < len(parts):
-        part, following = parts[i], parts[i + 1] if i + 1 < len(parts) else None
-        if part in ("people", "pods") and isinstance(following, int):
-            items = data.get(part) if isinstance(data.get(part), list) else []
-            item = items[following] if following < len(items) else None
-            name = item.get("name") if isinstance(item, dict) else None
-            kind = "person" if part == "people" else "pod"
-            if name and kind == "person":
-                words.append(str(name))
-            else:
-                words.append(f"pod {name}" if name else f"{kind} #{following + 1}")
-            i += 2
-            continue
-        words.append(str(part).replace("_", " "))
-        i += 1
-    return " › ".join(words) or "the unit"
 
 
 # ---------------------------------------------------------------- before and after a what-if
@@ -457,7 +399,8 @@ class WhatIf:
             return Outcome(False, refused=f"Cannot {change.description}: {exc}.")
         model, problems = self.state._check(data)
         if model is None:
-            words = "; ".join(f"{describe_path(data, p.path)}: {p.message}" if p.path else p.message for p in problems)
+            words = "; ".join(f"{describe_path(data, p.path)}: {p.message}" if p.path else p.message
+                              for p in problems)
             return Outcome(False, problems=problems, refused=f"Cannot {change.description}: {words}.")
         self.changes.append(change)
         self.after = assess(model, self.state.rubric)
