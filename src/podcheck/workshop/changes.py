@@ -18,6 +18,7 @@ Data = dict[str, Any]
 PersonRef = int | str
 PodRef = int | str
 
+
 class WorkshopError(Exception):
     """A change that cannot be made at all (no such person, pod still has members…), in plain words."""
 
@@ -28,7 +29,6 @@ class Change:
 
     description: str
     apply: Callable[[Data], None]
-
 
 
 # ---------------------------------------------------------------- finding people and pods in the data

@@ -85,7 +85,6 @@ class Outcome:
         return "Saved." if self.saved else "Up to date."
 
 
-
 # ---------------------------------------------------------------- before and after a what-if
 
 
@@ -440,4 +439,3 @@ class WhatIf:
         """Forget the tried changes; the unit and its file stay as they are."""
         self.changes = []
         self.after = self.before
-
