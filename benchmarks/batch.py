@@ -34,7 +34,7 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from podcheck import batch  # noqa: E402
-from podcheck.load import read_yaml_mapping  # noqa: E402
+from podcheck.files.safe_yaml import read_yaml_mapping  # noqa: E402
 
 
 def scaled(data: dict, copies: int, index: int) -> dict:

@@ -141,10 +141,13 @@ CASES = [
     Case("nul-byte-line", GOOD.encode("utf-8").replace(b"Acme Corp", b"Acme\x00Corp"), (("", "(line 2)"),)),
     Case("raw-control-byte", GOOD.encode("utf-8").replace(b"Bo Chen", b"Bo\x1bChen"),
          (("", "holds the control character \\x1b, which YAML does not allow: delete it (line 9)"),)),
-    Case("number-as-key-line", GOOD + "1: one\n", (("", 'key 1 must be text, but YAML reads it as a number: put it in quotes ("1") (line 11)'),)),
+    Case("number-as-key-line", GOOD + "1: one\n",
+         (("", 'key 1 must be text, but YAML reads it as a number: put it in quotes ("1") (line 11)'),)),
     Case("date-as-key", GOOD + "2026-01-01: one\n", (("", "key 2026-01-01 must be text"),)),
     Case("date-as-key-line", GOOD + "2026-01-01: one\n", (("", "(line 11)"),)),
-    Case("null-as-key", edit("focus: domain}", "focus: domain, null: x}"), (("pods[0]", 'key null must be text, but YAML reads it as null (nothing): put it in quotes ("null") (line 6)'),)),
+    Case("null-as-key", edit("focus: domain}", "focus: domain, null: x}"),
+         (("pods[0]", "key null must be text, but YAML reads it as null (nothing): "
+                      'put it in quotes ("null") (line 6)'),)),
     Case("list-as-key", GOOD + "? [a, b]\n: one\n", (("", "key [a, b] must be text, not a list (line 11)"),)),
     # YAML 1.1 reads these as numbers nobody meant: 16, 90, 8.
     Case("hex-number", edit("focus: domain}", "focus: domain, active_projects: 0x10}"),
@@ -250,7 +253,8 @@ def test_rubric_weighing_nothing_is_refused(tmp_path: Path, run_cli) -> None:
 def test_notes_may_span_lines(tmp_path: Path, run_cli) -> None:
     # Free text keeps its line breaks; only names must be one line.
     path = tmp_path / "payments.yaml"
-    path.write_text(GOOD + "answers:\n  overlap-technology:\n    score: 3\n    note: |\n      first line\n      # second\n")
+    path.write_text(GOOD + "answers:\n  overlap-technology:\n    score: 3\n"
+                    "    note: |\n      first line\n      # second\n")
     run = run_cli("assess", path, "--format", "md")
     assert run.code == 0, run.err
     assert "\n# second" not in run.out  # a note cannot forge a Markdown heading

@@ -12,7 +12,7 @@ import pytest
 
 from podcheck import workshop as ws
 from podcheck.errors import InputError
-from podcheck.files import WriteError, read_bounded, write_atomic
+from podcheck.files.atomic import WriteError, read_bounded, write_atomic
 
 UNIT = """\
 schema: podcheck/1

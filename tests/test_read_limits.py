@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 import podcheck
-from podcheck.compare import load_result_json
 from podcheck.errors import InputError
-from podcheck.load import MAX_VALUES, parse_yaml_mapping
+from podcheck.files.results import load_result_json
+from podcheck.files.safe_yaml import MAX_VALUES, parse_yaml_mapping
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMERCE = ROOT / "assessments" / "examples" / "commerce.yaml"

@@ -16,7 +16,12 @@ except PackageNotFoundError:  # running from a source tree without installing
 from .assess import assess  # noqa: E402
 from .catalog import DEFAULT_RUBRIC, Rubric, load_rubric, questions  # noqa: E402
 from .errors import InputError, Problem  # noqa: E402
-from .load import find_assessment_files, load_assessment, parse_assessment, parse_assessment_text  # noqa: E402
+from .files.assessment import (  # noqa: E402
+    find_assessment_files,
+    load_assessment,
+    parse_assessment,
+    parse_assessment_text,
+)
 from .model import Assessment  # noqa: E402
 from .result import Finding, Result  # noqa: E402
 from .rules import registry  # noqa: E402

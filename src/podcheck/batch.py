@@ -54,10 +54,12 @@ from . import __version__
 from .assess import assess
 from .catalog import Rubric, load_rubric
 from .errors import InputError
-from .files import safe_name, unique_names, write_atomic
-from .load import find_assessment_files, parse_assessment, parse_assessment_text, read_yaml_mapping
+from .files.assessment import find_assessment_files, parse_assessment, parse_assessment_text
+from .files.atomic import safe_name, unique_names, write_atomic
+from .files.locations import playbook_dir
+from .files.safe_yaml import read_yaml_mapping
 from .model import Assessment
-from .notebook import RESULT_FILE, playbook_dir
+from .notebook import RESULT_FILE
 from .render import REPORT_FORMATS
 from .result import Result
 
@@ -108,11 +110,6 @@ class Outcome:
     seconds: float = 0.0
 
 
-def _first_problem(exc: InputError) -> str:
-    more = len(exc.problems) - 1
-    return str(exc.problems[0]) + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
-
-
 def _load_file(path: Path) -> Unit:
     try:
         text = path.read_bytes()
@@ -126,25 +123,25 @@ def _load_file(path: Path) -> Unit:
         data, lines = read_yaml_mapping(path)
         return Unit(str(path), text, parse_assessment(data, str(path), lines))
     except InputError as exc:
-        return Unit(str(path), text, None, _first_problem(exc))
+        return Unit(str(path), text, None, exc.summary())
 
 
 def _load_roster(path: Path, facts: str | None) -> list[Unit]:
-    from .spreadsheet import assessment_yaml, read_roster
+    from .files.roster import read_roster, roster_yaml
 
     try:
         entries = read_roster(path, facts)
     except InputError as exc:
-        return [Unit(str(path), None, None, _first_problem(exc))]
+        return [Unit(str(path), None, None, exc.summary())]
     units = []
     for entry in entries:
         source = f"{path} (unit {entry.name})"
         try:
             assessment = entry.assessment()
         except InputError as exc:
-            units.append(Unit(source, None, None, _first_problem(exc)))
+            units.append(Unit(source, None, None, exc.summary()))
             continue
-        text = assessment_yaml(assessment, str(path)).encode("utf-8")
+        text = roster_yaml(assessment, path).encode("utf-8")
         # The YAML the notebook reads must give back exactly the model validated here.
         units.append(Unit(source, text, parse_assessment_text(text.decode("utf-8"), source)))
     return units
@@ -164,7 +161,7 @@ def _load_files(paths: list[Path], jobs: int) -> list[Unit]:
 
 def collect_units(inputs: Sequence[str], facts: str | None = None, jobs: int = 1) -> list[Unit]:
     """Expand the inputs into units, each loaded and validated (or carrying its error), with folder names."""
-    from .spreadsheet import is_spreadsheet
+    from .files.sheets import is_spreadsheet
 
     plan: list[Unit | Path | list[Unit]] = []  # in input order: a file to load, or units already made
     for item in inputs:

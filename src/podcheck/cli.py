@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 from .catalog import SEVERITIES
@@ -76,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _emit(text: str | bytes, output: str | None) -> None:
     if output:
-        from .files import write_atomic
+        from .files.atomic import write_atomic
 
         write_atomic(output, text)
         print(f"wrote {printable(output)}", file=sys.stderr)
@@ -99,7 +100,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     result = assess(assessment, rubric)
     previous = None
     if args.previous:
-        from .compare import load_previous
+        from .files.results import load_previous
 
         previous = load_previous(args.previous, rubric)
     _emit(render(result, args.format, assessment=assessment, previous=previous, paper=args.paper), args.output)
@@ -112,7 +113,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 
 def _refuse_overwriting_inputs(output: str, inputs: Sequence[str | None]) -> None:
     """-o naming an input (by any path, symlink or hard link) would replace it with the report."""
-    from .files import same_file
+    from .files.atomic import same_file
 
     for source in inputs:
         if source and same_file(output, source):
@@ -133,9 +134,13 @@ def _cmd_portfolio(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from .spreadsheet import import_command
+    """`podcheck import ROSTER --out DIR`: one YAML file per unit; nothing is written if any unit is bad."""
+    from .files.roster import import_roster
 
-    return import_command(args)
+    written = import_roster(args.spreadsheet, args.facts, args.out)
+    print(f"podcheck: wrote {len(written)} assessment file{'s' if len(written) != 1 else ''} to {Path(args.out)}",
+          file=sys.stderr)
+    return 0
 
 
 def _cmd_questions(args: argparse.Namespace) -> int:
@@ -184,7 +189,7 @@ def _os_error_line(exc: OSError) -> str:
     Input files are read through files.read_bounded, which raises InputError; an OSError that
     gets this far comes from writing: a folder that cannot be made, a disk that filled.
     """
-    from .files import WriteError, plain_reason
+    from .files.atomic import WriteError, plain_reason
 
     if isinstance(exc, WriteError):
         return str(exc)

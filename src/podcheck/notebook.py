@@ -17,15 +17,15 @@ from typing import Any
 from .assess import assess
 from .catalog import Rubric, load_rubric
 from .errors import InputError
-from .files import write_atomic
+from .files.assessment import load_assessment
+from .files.atomic import write_atomic
+from .files.locations import examples_dir
 from .fragments import fragment
-from .load import load_assessment
 from .model import Assessment
 from .render import REPORT_FORMATS
 from .result import Result
 
 RESULT_FILE = "result.json"
-PACKAGE = Path(__file__).resolve().parent
 
 
 class NotebookError(Exception):
@@ -38,22 +38,6 @@ class NotebookError(Exception):
     def _render_traceback_(self) -> list[str]:
         # IPython shows these lines instead of a Python traceback (papermill still records the error).
         return [f"podcheck: {line}" for line in self.lines]
-
-
-def _data_dir(packed: str, source: str) -> Path:
-    """A folder packed into the wheel under podcheck/_data, or its place in a source checkout."""
-    inside = PACKAGE / "_data" / packed
-    return inside if inside.is_dir() else PACKAGE.parents[1] / source
-
-
-def examples_dir() -> Path:
-    """The bundled example assessments (assessments/examples/ in a checkout)."""
-    return _data_dir("examples", "assessments/examples")
-
-
-def playbook_dir() -> Path:
-    """The playbook notebooks (playbook/ in a checkout)."""
-    return _data_dir("playbook", "playbook")
 
 
 def example(name: str) -> Path:

@@ -23,8 +23,9 @@ from urllib.parse import quote
 
 from . import __version__
 from .catalog import SEVERITIES, dimensions, stages
-from .errors import InputError, Problem
-from .files import file_kind, neutralise, unique_names, write_atomic
+from .errors import InputError
+from .files.atomic import neutralise, unique_names, write_atomic
+from .files.locations import expand_folders
 from .render import REPORT_FORMATS
 from .result import Result
 
@@ -305,32 +306,14 @@ def write_portfolio(
 
 def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
     """Files as given; folders expand to the result JSON and assessment YAML files inside them (sorted)."""
-    found: list[Path] = []
-    missing: list[Problem] = []
-    for item in inputs:
-        path = Path(item)
-        if path.is_dir():
-            inside = sorted(f for f in path.iterdir() if f.is_file() and f.suffix.lower() in (".json", ".yaml", ".yml")
-                            and not f.name.startswith(("portfolio", ".")))
-            if not inside:
-                missing.append(Problem(str(path), "", "folder holds no result JSON or assessment YAML files"))
-            found += inside
-        elif path.is_file():
-            found.append(path)
-        elif path.exists():
-            # A FIFO or a device: reading it would wait for ever or never end.
-            missing.append(Problem(str(path), "", f"is {file_kind(path.stat().st_mode)}, not a regular file"))
-        else:
-            missing.append(Problem(str(path), "", "no such file or folder"))
-    if missing:
-        raise InputError(missing)
-    return list(dict.fromkeys(found))
+    return expand_folders(inputs, (".json", ".yaml", ".yml"), skip=("portfolio", "."),
+                          check="result JSON or assessment YAML files")
 
 
 def _load_unit(path: Path, rubric: Any) -> tuple[Result, Any]:
     from .assess import assess
-    from .compare import load_result_json, looks_like_result_json
-    from .load import load_assessment
+    from .files.assessment import load_assessment
+    from .files.results import load_result_json, looks_like_result_json
 
     if looks_like_result_json(path):
         return load_result_json(path), None
@@ -356,8 +339,7 @@ def portfolio_command(args: Any) -> int:
         except InputError as exc:
             for problem in exc.problems:
                 print(f"podcheck: {problem}", file=sys.stderr)
-            failures.append(Failure(path.name, str(exc.problems[0]) + (
-                f" (and {len(exc.problems) - 1} more problems)" if len(exc.problems) > 1 else ""), str(path)))
+            failures.append(Failure(path.name, exc.summary(), str(path)))
     entries = []
     for (result, assessment), name in zip(loaded, unique_names([r.unit for r, _ in loaded]), strict=True):
         written = write_unit_reports(result, assessment, out / name, formats=("html",), stem=name)

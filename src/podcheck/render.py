@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from .catalog import SEVERITIES, principles, questions, stages
 from .errors import InputError, Problem
+from .files.locations import templates_dir
 from .result import Outlook, Result
 
 FORMATS = ("text", "json", "html", "md", "pdf")
@@ -36,12 +37,6 @@ HORIZONS = (
     ("next", "Next", "Medium-severity problems: plan them for the coming quarter or two."),
     ("later", "Later", "Minor problems, and what to put in place before the next stage."),
 )
-
-
-def templates_dir() -> Path:
-    """templates/ in a source checkout, or the copy packed into an installed wheel."""
-    packed = Path(__file__).parent / "_data" / "templates"
-    return packed if packed.is_dir() else Path(__file__).resolve().parents[2] / "templates"
 
 
 def _autoescape(name: str | None) -> bool:
@@ -474,7 +469,7 @@ def write_unit_reports(
     out_dir. The HTML is rendered once and reused for the PDF. `assessment` may be None
     (for a result read back from JSON): the report then leaves out the roster sections.
     """
-    from .files import safe_name, write_atomic
+    from .files.atomic import safe_name, write_atomic
 
     wanted = list(dict.fromkeys(formats))
     unknown = [f for f in wanted if f not in FORMATS]

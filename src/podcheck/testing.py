@@ -34,7 +34,7 @@ from .assess import assess
 from .catalog import DEFAULT_RUBRIC, Rubric, Severity
 from .catalog.loader import DataFile, read_entries
 from .errors import ConfigError
-from .load import parse_assessment
+from .files.assessment import parse_assessment
 from .result import Finding
 from .rules import Registry
 

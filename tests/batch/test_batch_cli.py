@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 import podcheck
-from podcheck.files import safe_name
+from podcheck.files.atomic import safe_name
 
 from .conftest import EXAMPLES, IMG, SCRIPT, BatchRun, podcheck_cli
 

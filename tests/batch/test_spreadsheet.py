@@ -14,8 +14,10 @@ import openpyxl.styles
 import pytest
 
 import podcheck
-from podcheck import spreadsheet
 from podcheck.errors import InputError
+from podcheck.files import sheets
+from podcheck.files.roster import load_roster
+from podcheck.files.roster_out import write_roster_csv, write_roster_xlsx
 
 from .conftest import EXAMPLES, podcheck_cli
 
@@ -26,7 +28,7 @@ FACTS = "unit,pod,organization,assessed_on\n"
 
 def problems(path: Path, facts: Path | None = None) -> list[str]:
     with pytest.raises(InputError) as caught:
-        spreadsheet.load_roster(path, facts)
+        load_roster(path, facts)
     return [str(p) for p in caught.value.problems]
 
 
@@ -39,15 +41,15 @@ def write(path: Path, text: str) -> Path:
 def test_every_example_survives_a_round_trip(tmp_path: Path, suffix: str) -> None:
     roster = tmp_path / f"roster.{suffix}"
     if suffix == "csv":
-        spreadsheet.write_roster_csv(ALL, roster)
+        write_roster_csv(ALL, roster)
     else:
-        spreadsheet.write_roster_xlsx(ALL, roster)
-    assert spreadsheet.load_roster(roster) == ALL
+        write_roster_xlsx(ALL, roster)
+    assert load_roster(roster) == ALL
 
 
 def test_import_command_writes_yaml_that_loads_back_the_same(tmp_path: Path) -> None:
     roster = tmp_path / "all.xlsx"
-    spreadsheet.write_roster_xlsx(ALL, roster)
+    write_roster_xlsx(ALL, roster)
     proc = podcheck_cli("import", roster, "--out", tmp_path / "units")
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip() == f"podcheck: wrote 10 assessment files to {tmp_path / 'units'}"
@@ -60,7 +62,7 @@ def test_import_command_writes_yaml_that_loads_back_the_same(tmp_path: Path) -> 
 
 def test_shipped_example_roster_is_three_of_the_examples() -> None:
     roster = EXAMPLES.parent / "roster-example.csv"
-    loaded = {a.unit: a for a in spreadsheet.load_roster(roster)}
+    loaded = {a.unit: a for a in load_roster(roster)}
     assert list(loaded) == ["HR Cloud", "Commerce", "Marketplace Apps"]
     for name, file in (("HR Cloud", "hr-cloud"), ("Commerce", "commerce"), ("Marketplace Apps", "marketplace-apps")):
         assert loaded[name] == podcheck.load_assessment(EXAMPLES / f"{file}.yaml")
@@ -72,7 +74,7 @@ def test_cells_are_read_as_people_type_them(tmp_path: Path) -> None:
                    "Pay;Bob;CRM;;0,5;0.25;software engineering;Yes\n")
     write(tmp_path / "r-facts.csv", "unit;pod;organisation;assessed_on;platform;focus\n"
           "Pay;;Acme;2026-11-20;iPaaS;\nPay;CRM;;;;Domain\n")
-    [unit] = spreadsheet.load_roster(roster)
+    [unit] = load_roster(roster)
     ann, bob = unit.people
     assert ann.roles.lead == 1.0 and ann.background == "business-analysis"
     assert bob.roles.technologist == 0.5 and bob.roles.analyst == 0.25 and bob.integration_training is True
@@ -85,9 +87,9 @@ def test_formula_text_is_neutralised_on_export_and_restored_on_import(tmp_path: 
     for person in team.people:
         if person.reports_to == ALL[0].people[0].name:
             person.reports_to = team.people[0].name
-    roster, _ = spreadsheet.write_roster_csv([team], tmp_path / "r.csv")
+    roster, _ = write_roster_csv([team], tmp_path / "r.csv")
     assert "'=HYPERLINK" in roster.read_text(encoding="utf-8")
-    assert spreadsheet.load_roster(roster)[0].people[0].name == team.people[0].name
+    assert load_roster(roster)[0].people[0].name == team.people[0].name
 
 
 def test_value_errors_name_file_row_and_column(tmp_path: Path) -> None:
@@ -105,13 +107,14 @@ def test_value_errors_name_file_row_and_column(tmp_path: Path) -> None:
 
 def test_xlsx_errors_name_the_sheet(tmp_path: Path) -> None:
     roster = tmp_path / "r.xlsx"
-    spreadsheet.write_roster_xlsx(ALL[:2], roster)
+    write_roster_xlsx(ALL[:2], roster)
     book = openpyxl.load_workbook(roster)
     book["people"]["D3"] = 3
     book["facts"]["D2"] = "soon"
     book.save(roster)
     assert problems(roster) == [
-        f"{roster}: sheet facts, row 2, column assessed_on: 'soon' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-20",
+        f"{roster}: sheet facts, row 2, column assessed_on: 'soon' is not a date; "
+        "write it as YYYY-MM-DD, e.g. 2026-11-20",
         f"{roster}: sheet people, row 3, column lead: must be between 0 and 1 (a share of time; got 3)",
     ]
 
@@ -148,18 +151,20 @@ def test_import_writes_nothing_when_any_unit_is_bad(tmp_path: Path) -> None:
     write(tmp_path / "r-facts.csv", FACTS + "Pay,,Acme,2026-11-20\nOps,,Acme,2026-11-20\n")
     proc = podcheck_cli("import", roster, "--out", tmp_path / "units")
     assert proc.returncode == 2
-    assert proc.stderr.strip() == f"podcheck: {roster}: row 3, column lead: must be between 0 and 1 (a share of time; got 2)"
+    assert proc.stderr.strip() == (f"podcheck: {roster}: row 3, column lead: "
+                                   "must be between 0 and 1 (a share of time; got 2)")
     assert not (tmp_path / "units").exists()
 
 
 def test_facts_option_and_not_a_spreadsheet(tmp_path: Path) -> None:
     roster = write(tmp_path / "people.csv", PEOPLE + "Pay,Ann,CRM,1,,,mis\n")
     facts = write(tmp_path / "unit-facts.csv", FACTS + "Pay,,Acme,2026-11-20\n")
-    [unit] = spreadsheet.load_roster(roster, facts)
+    [unit] = load_roster(roster, facts)
     assert unit.organization == "Acme"
     proc = podcheck_cli("import", tmp_path / "people.txt", "--out", tmp_path / "units")
     assert proc.returncode == 2
-    assert proc.stderr.strip() == f"podcheck: {tmp_path / 'people.txt'}: is not a spreadsheet podcheck reads; use .xlsx or .csv"
+    assert proc.stderr.strip() == (f"podcheck: {tmp_path / 'people.txt'}: "
+                                   "is not a spreadsheet podcheck reads; use .xlsx or .csv")
 
 
 # ---------------------------------------------------------------- hostile and unusual workbooks
@@ -177,7 +182,7 @@ def rewrite_sheet(path: Path, sheet: str, edit: Callable[[str], str]) -> None:
 
 def two_units(tmp_path: Path) -> Path:
     roster = tmp_path / "r.xlsx"
-    spreadsheet.write_roster_xlsx(ALL[:2], roster)
+    write_roster_xlsx(ALL[:2], roster)
     return roster
 
 
@@ -189,7 +194,7 @@ def test_a_formatted_cell_at_the_last_cell_of_the_sheet_does_not_make_it_huge(tm
     book["facts"]["XFD1048576"].fill = openpyxl.styles.PatternFill("solid", fgColor="FFFF00")
     book.save(roster)
     assert openpyxl.load_workbook(roster, read_only=True)["people"].max_column == 16384
-    assert spreadsheet.load_roster(roster) == ALL[:2]
+    assert load_roster(roster) == ALL[:2]
     proc = podcheck_cli("import", roster, "--out", tmp_path / "units")
     assert proc.returncode == 0, proc.stderr
     assert len(list((tmp_path / "units").glob("*.yaml"))) == 2
@@ -200,7 +205,7 @@ def test_a_forged_dimension_and_row_number_do_not_make_the_sheet_huge(tmp_path: 
     rewrite_sheet(roster, "sheet1", lambda xml: re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"', xml)
                   .replace("</sheetData>", '<row r="999999999999"><c r="XFD999999999999" s="0"/></row></sheetData>'))
     assert openpyxl.load_workbook(roster, read_only=True)["people"].max_row == 1048576
-    assert spreadsheet.load_roster(roster) == ALL[:2]
+    assert load_roster(roster) == ALL[:2]
 
 
 def test_a_stray_value_far_from_the_data_is_named_where_it_is(tmp_path: Path) -> None:
@@ -232,7 +237,7 @@ def test_a_formula_without_a_saved_value_is_an_error_naming_its_cell(tmp_path: P
         "open the file in a spreadsheet program and save it again, or type the value",
     ]
     rewrite_sheet(roster, "sheet1", lambda xml: xml.replace("<f>0.5</f><v></v>", ""))
-    assert spreadsheet.load_roster(roster) == ALL[:2]
+    assert load_roster(roster) == ALL[:2]
 
 
 def test_a_formula_whose_saved_value_is_an_error_is_named(tmp_path: Path) -> None:
@@ -262,7 +267,7 @@ def test_hidden_sheets_are_not_read_as_data(tmp_path: Path) -> None:
     book.move_sheet(stale, offset=-2)
     book.save(roster)
     assert openpyxl.load_workbook(roster).sheetnames == ["people", "roster", "facts"]
-    assert spreadsheet.load_roster(roster) == ALL[:2]
+    assert load_roster(roster) == ALL[:2]
 
 
 @pytest.mark.parametrize(("hidden", "expected"), [
@@ -270,7 +275,8 @@ def test_hidden_sheets_are_not_read_as_data(tmp_path: Path) -> None:
     (("facts",), "sheet facts is hidden, and podcheck reads only visible sheets: unhide it (or delete it)"),
     (("people", "facts"), "sheet people is hidden, and podcheck reads only visible sheets: unhide it (or delete it)"),
 ])
-def test_a_hidden_people_or_facts_sheet_is_a_clear_error(tmp_path: Path, hidden: tuple[str, ...], expected: str) -> None:
+def test_a_hidden_people_or_facts_sheet_is_a_clear_error(tmp_path: Path, hidden: tuple[str, ...],
+                                                         expected: str) -> None:
     roster = two_units(tmp_path)
     book = openpyxl.load_workbook(roster)
     book.create_sheet("Notes")["A1"] = "remember to ask about the backlog"
@@ -310,13 +316,13 @@ def test_names_starting_with_an_apostrophe_or_a_formula_sign_survive_a_round_tri
     assert {p.name for p in team.people} >= set(NAMES)
     roster = tmp_path / f"r.{suffix}"
     if suffix == "csv":
-        spreadsheet.write_roster_csv([team], roster)
+        write_roster_csv([team], roster)
         cells = {row[1] for row in csv.reader(roster.read_text(encoding="utf-8").splitlines())}
         # Every cell a spreadsheet program would run as a formula is quoted.
         assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]
     else:
-        spreadsheet.write_roster_xlsx([team], roster)
-    assert spreadsheet.load_roster(roster) == [team]
+        write_roster_xlsx([team], roster)
+    assert load_roster(roster) == [team]
 
 
 def test_a_fifo_or_a_device_is_refused_before_reading(tmp_path: Path) -> None:
@@ -325,7 +331,8 @@ def test_a_fifo_or_a_device_is_refused_before_reading(tmp_path: Path) -> None:
     assert problems(fifo) == [f"{fifo}: is not a regular file; podcheck reads spreadsheets only from ordinary files"]
     device = tmp_path / "zero.xlsx"
     device.symlink_to("/dev/zero")  # endless: reading it whole would exhaust memory
-    assert problems(device) == [f"{device}: is not a regular file; podcheck reads spreadsheets only from ordinary files"]
+    assert problems(device) == [
+        f"{device}: is not a regular file; podcheck reads spreadsheets only from ordinary files"]
     proc = podcheck_cli("import", fifo, "--out", tmp_path / "units")
     assert (proc.returncode, proc.stderr) == (2, f"podcheck: {fifo}: is not a regular file; "
                                                  "podcheck reads spreadsheets only from ordinary files\n")
@@ -334,13 +341,14 @@ def test_a_fifo_or_a_device_is_refused_before_reading(tmp_path: Path) -> None:
 def test_a_roster_over_the_size_limit_is_refused_without_reading_it(tmp_path: Path) -> None:
     roster = tmp_path / "huge.csv"
     with roster.open("wb") as handle:
-        handle.truncate(spreadsheet.MAX_SPREADSHEET_BYTES + 1)  # sparse: no disk space used
-    assert problems(roster) == [f"{roster}: is {spreadsheet.MAX_SPREADSHEET_BYTES + 1:,} bytes; "
-                                f"a roster may be at most {spreadsheet.MAX_SPREADSHEET_BYTES:,}"]
+        handle.truncate(sheets.MAX_SPREADSHEET_BYTES + 1)  # sparse: no disk space used
+    assert problems(roster) == [f"{roster}: is {sheets.MAX_SPREADSHEET_BYTES + 1:,} bytes; "
+                                f"a roster may be at most {sheets.MAX_SPREADSHEET_BYTES:,}"]
 
 
-def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(spreadsheet, "MAX_UNPACKED_BYTES", 5_000_000)  # the real limit, 250 MB, is slow to build
+def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sheets, "MAX_UNPACKED_BYTES", 5_000_000)  # the real limit, 250 MB, is slow to build
     roster = two_units(tmp_path)
     with zipfile.ZipFile(roster, "a", zipfile.ZIP_DEFLATED) as book, book.open("xl/padding.bin", "w") as pad:
         for _ in range(6):

@@ -135,7 +135,7 @@ def written(units: dict[str, Unit], hostile: Unit, tmp_path_factory: pytest.Temp
 @pytest.fixture(scope="session")
 def portfolio_dir(units: dict[str, Unit], hostile: Unit, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A portfolio of every example plus the hostile unit and one failure, written with the public API."""
-    from podcheck.files import unique_names
+    from podcheck.files.atomic import unique_names
     from podcheck.portfolio import Failure, PortfolioEntry, write_portfolio
     from podcheck.render import write_unit_reports
 

@@ -9,7 +9,8 @@ import yaml
 from bs4 import BeautifulSoup
 
 import podcheck
-from podcheck.compare import compare, load_previous
+from podcheck.compare import compare
+from podcheck.files.results import load_previous
 
 from .conftest import EXAMPLES, squash
 

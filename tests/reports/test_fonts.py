@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from podcheck.compare import load_previous
+from podcheck.files.results import load_previous
 from podcheck.render import REPORT_FONT, html_to_pdf, render_html, shipped_fonts
 
 from .conftest import EXAMPLE_NAMES, ROOT, squash

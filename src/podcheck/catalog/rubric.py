@@ -96,7 +96,8 @@ DEFAULT_RUBRIC = Rubric.model_validate(_defaults())
 
 def load_rubric(path: str | Path) -> Rubric:
     """The default rubric with the keys set in `path` replaced; errors name the file and key."""
-    from ..load import read_yaml_mapping, validation_problems
+    from ..files.problems import validation_problems
+    from ..files.safe_yaml import read_yaml_mapping
 
     path = Path(path)
     overrides, lines = read_yaml_mapping(path, what="a rubric file")

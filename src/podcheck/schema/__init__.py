@@ -44,7 +44,7 @@ def schema_text() -> str:
 
 def main() -> int:
     """Rewrite result.schema.json from the result model; returns an exit code."""
-    from ..files import write_atomic
+    from ..files.atomic import write_atomic
 
     text = schema_text()
     if SCHEMA_FILE.is_file() and SCHEMA_FILE.read_text(encoding="utf-8") == text:

@@ -27,15 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..files.locations import playbook_dir
+
 NOTEBOOK = "00-workshop.ipynb"
 HOST = "127.0.0.1"
-
-
-def playbook_dir() -> Path:
-    """playbook/ in a source checkout, or the copy packed into an installed wheel."""
-    package = Path(__file__).resolve().parents[1]
-    source = package.parents[1] / "playbook"
-    return source if source.is_dir() else package / "_data" / "playbook"
 
 
 def choose_port(preferred: int = 8888) -> int:

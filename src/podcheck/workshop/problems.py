@@ -6,19 +6,10 @@ widget for that path, or the nearest enclosing one that has a widget.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from ..errors import Problem
+from ..errors import Problem, format_loc, parse_loc
 from .changes import Data
-
-
-def parse_path(path: str) -> tuple[str | int, ...]:
-    """'people[3].roles.analyst' → ('people', 3, 'roles', 'analyst')."""
-    parts: list[str | int] = []
-    for token in re.findall(r"\[(\d+)\]|([^.\[\]]+)", path):
-        parts.append(int(token[0]) if token[0] else token[1])
-    return tuple(parts)
 
 
 def field_errors(problems: Iterable[Problem], fields: Iterable[str]) -> dict[str, list[str]]:
@@ -27,10 +18,10 @@ def field_errors(problems: Iterable[Problem], fields: Iterable[str]) -> dict[str
     known = set(fields)
     out: dict[str, list[str]] = {}
     for problem in problems:
-        parts = parse_path(problem.path)
+        parts = problem.loc
         target = ""
         while parts:
-            candidate = _join(parts)
+            candidate = format_loc(parts)
             if candidate in known:
                 target = candidate
                 break
@@ -39,16 +30,9 @@ def field_errors(problems: Iterable[Problem], fields: Iterable[str]) -> dict[str
     return out
 
 
-def _join(parts: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
-
-
 def describe_path(data: Data, path: str) -> str:
     """'people[3].roles.analyst' → 'Bo Chen › roles › analyst': people and pods named as the room knows them."""
-    parts = parse_path(path)
+    parts = parse_loc(path)
     words: list[str] = []
     i = 0
     while i < len(parts):

@@ -21,19 +21,17 @@ import copy
 import datetime as dt
 import hashlib
 import re
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
 
 from ..assess import assess
 from ..catalog import Rubric
 from ..compare import finding_identity, match_findings
 from ..errors import InputError, Problem
-from ..files import write_atomic
-from ..load import MAX_FILE_BYTES, parse_assessment, read_yaml_mapping
+from ..files.assessment import assessment_yaml, parse_assessment
+from ..files.atomic import read_bounded, write_atomic
+from ..files.safe_yaml import MAX_FILE_BYTES, read_yaml_mapping
 from ..model import SCHEMA, Assessment
 from ..result import Finding, Result
 from .changes import Change, Data, WorkshopError, combine
@@ -134,24 +132,18 @@ def blank(organization: str = "Our company", unit: str = "Our integration team",
 
 def to_yaml(model: Assessment) -> str:
     """The assessment in file form, as `podcheck assess` reads it."""
-    data = model.to_yaml_dict()
-    data["assessed_on"] = model.assessed_on  # a bare date in YAML, not a quoted string
-    # libyaml's dumper when PyYAML has it: about ten times faster, and this runs on every edit.
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return FILE_HEADER + yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
+    return assessment_yaml(model, header=FILE_HEADER)
 
 
 def _current_bytes(path: Path) -> bytes | None:
-    """What the file holds now, or None if there is none. Anything but an ordinary file raises OSError
-    without being opened (a FIFO would block); at most MAX_FILE_BYTES + 1 bytes are read."""
+    """What the file holds now, or None if there is none. Anything but an ordinary file of at most
+    MAX_FILE_BYTES raises OSError without being read (a FIFO would block)."""
     try:
-        info = path.stat()
-    except FileNotFoundError:
-        return None
-    if not stat.S_ISREG(info.st_mode):
-        raise OSError(f"{path} is not an ordinary file")
-    with path.open("rb") as handle:
-        return handle.read(MAX_FILE_BYTES + 1)
+        return read_bounded(path, MAX_FILE_BYTES, what="an assessment file")
+    except InputError as exc:
+        if exc.problems[0].code == "not-found":
+            return None
+        raise OSError(str(exc)) from None
 
 
 def _hash(data: bytes) -> str:

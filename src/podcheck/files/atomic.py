@@ -15,7 +15,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
 # ---------------------------------------------------------------- reading
 
@@ -35,32 +35,42 @@ def file_kind(mode: int) -> str:
     return "not a regular file"
 
 
-def read_bounded(path: str | Path, limit: int, *, what: str = "a file") -> bytes:
+def read_bounded(path: str | Path, limit: int, *, what: str = "a file", folder: str = "is a folder, not a file",
+                 not_regular: str | None = None, size_unit: str = " bytes") -> bytes:
     """The bytes of a regular file of at most `limit` bytes; InputError (naming the file) otherwise.
 
     Checks before reading: a FIFO would wait for ever, /dev/zero never ends, a 2 GB file
     would be read whole only to be refused. The read itself stops at limit + 1 bytes, for
     files whose size the system does not know in advance (/proc) or that grow meanwhile.
-    `what` names the kind of file in the size message ("an assessment file may be at most…").
+    The words are the caller's: `what` names the kind of file in the size message ("an
+    assessment file may be at most…", followed by the limit and `size_unit`), `folder` is said
+    of a folder and `not_regular` (default: what it is instead) of a FIFO, a device or a socket.
     """
     file = str(path)
+
+    def refuse(message: str, code: str) -> InputError:
+        return InputError.single(file, message, code=code)
+
+    def too_large(size: str) -> InputError:
+        return refuse(f"is {size} bytes; {what} may be at most {limit:,}{size_unit}", "too-large")
+
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer before it can be refused.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise InputError.single(file, "file not found") from None
+        raise refuse("file not found", "not-found") from None
     except IsADirectoryError:
-        raise InputError.single(file, "is a folder, not a file") from None
+        raise refuse(folder, "folder") from None
     except OSError as exc:
-        raise InputError.single(file, f"cannot be read: {plain_reason(exc)}") from None
+        raise refuse(f"cannot be read: {plain_reason(exc)}", "unreadable") from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise InputError.single(file, "is a folder, not a file")
+            raise refuse(folder, "folder")
         if not stat.S_ISREG(info.st_mode):
-            raise InputError.single(file, f"is {file_kind(info.st_mode)}, not a regular file")
+            raise refuse(not_regular or f"is {file_kind(info.st_mode)}, not a regular file", "not-regular")
         if info.st_size > limit:
-            raise InputError.single(file, f"is {info.st_size:,} bytes; {what} may be at most {limit:,} bytes")
+            raise too_large(f"{info.st_size:,}")
         os.set_blocking(fd, True)
     except BaseException:
         os.close(fd)
@@ -76,9 +86,9 @@ def read_bounded(path: str | Path, limit: int, *, what: str = "a file") -> bytes
                 chunks.append(chunk)
                 size += len(chunk)
         except OSError as exc:
-            raise InputError.single(file, f"cannot be read: {plain_reason(exc)}") from None
+            raise refuse(f"cannot be read: {plain_reason(exc)}", "unreadable") from None
     if size > limit:
-        raise InputError.single(file, f"is more than {limit:,} bytes; {what} may be at most {limit:,} bytes")
+        raise too_large(f"more than {limit:,}")
     return b"".join(chunks)
 
 

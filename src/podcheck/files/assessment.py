@@ -1,0 +1,157 @@
+"""Assessment files → typed model, and back: read, parse and cross-check; the one YAML writer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ..errors import InputError, Loc, Problem, format_loc
+from ..model import SCHEMA, Assessment
+from ..text import name_problem
+from .locations import expand_folders
+from .problems import LineMap, did_you_mean, line_for, validation_problems
+from .safe_yaml import parse_yaml_mapping, read_yaml_mapping
+
+ASSESSMENT_SUFFIXES = (".yaml", ".yml")
+
+# ---------------------------------------------------------------- cross-checks between parts of a file
+
+
+def _reference(value: object) -> str | None:
+    """A name given to refer to a person or pod, stripped; None when it cannot be one (the model says why)."""
+    if not isinstance(value, str) or not value.strip() or name_problem(value.strip()):
+        return None
+    return value.strip()
+
+
+def _cross_check(data: dict[str, Any], file: str, lines: LineMap, question_ids: set[str]) -> list[Problem]:
+    """Checks that span keys (pods exist, names unique…), made on the raw data so all are reported."""
+    problems: list[Problem] = []
+
+    def add(loc: Loc, message: str, code: str, related: Loc = ()) -> None:
+        problems.append(Problem.at(file, loc, message, line_for(lines, loc), code=code, related=related))
+
+    pods = data.get("pods") if isinstance(data.get("pods"), list) else []
+    people = data.get("people") if isinstance(data.get("people"), list) else []
+
+    def first_places(items: list[Any], key: str, what: str) -> dict[str, int]:
+        """Each name's first index; a name seen again is reported where it repeats."""
+        first: dict[str, int] = {}
+        for i, item in enumerate(items):
+            name = item.get("name") if isinstance(item, dict) else None
+            if isinstance(name, str):
+                name = name.strip()
+                if name in first:
+                    earlier = (key, first[name])
+                    add((key, i, "name"), f"{what} '{name}' is listed twice (first at {format_loc(earlier)}); "
+                        "names must be unique", "duplicate", earlier)
+                first.setdefault(name, i)
+        return first
+
+    pod_names = first_places(pods, "pods", "pod")
+    person_names = first_places(people, "people", "person")
+
+    head = _reference(data.get("head_of_integration"))
+    if head is not None and head not in person_names:
+        add(("head_of_integration",), f"no person named '{head}' in people{did_you_mean(head, person_names)}",
+            "not-found")
+
+    for i, person in enumerate(people):
+        if not isinstance(person, dict):
+            continue
+        name = person.get("name").strip() if isinstance(person.get("name"), str) else None
+        extended = person.get("member") == "extended"
+        is_head = name is not None and name == head
+        pod = person.get("pod")
+        if isinstance(pod, str):
+            if _reference(pod) is not None and pod.strip() not in pod_names:
+                listed = ", ".join(pod_names) or "none"
+                add(("people", i, "pod"), f"no pod named '{pod}'{did_you_mean(pod, pod_names)} "
+                    f"(pods in this file: {listed})", "not-found")
+        elif pod is None and not is_head:
+            add(("people", i, "pod"), "is required: every pod member names their pod "
+                "(only the head of integration may omit it)", "missing")
+        roles = person.get("roles")
+        if not roles and not extended and not is_head:
+            add(("people", i, "roles"), "a core member needs at least one role (lead, technologist or analyst); "
+                "mark a part-time helper with `member: extended`", "missing")
+        if person.get("helps_as") is not None and not extended:
+            add(("people", i, "helps_as"), "only part-time helpers have this; add `member: extended` or remove it",
+                "not-allowed")
+        boss = _reference(person.get("reports_to"))
+        if boss is not None:
+            if boss not in person_names:
+                add(("people", i, "reports_to"), f"no person named '{boss}' in people"
+                    f"{did_you_mean(boss, person_names)}", "not-found")
+            elif boss == name:
+                add(("people", i, "reports_to"), "a person cannot report to themselves", "not-allowed")
+
+    answers = data.get("answers")
+    if isinstance(answers, dict) and question_ids:
+        for qid in answers:
+            if str(qid) not in question_ids:
+                add(("answers", str(qid)), f"unknown question id{did_you_mean(str(qid), question_ids)} "
+                    "(list them with `podcheck questions`)", "unknown-key")
+    return problems
+
+
+# ---------------------------------------------------------------- public entry points
+
+
+def parse_assessment(data: Mapping[str, Any], file: str = "<assessment>",
+                     lines: LineMap | None = None) -> Assessment:
+    """Validate already-parsed data (a dict from YAML, a spreadsheet or the workshop) into a model."""
+    from ..catalog import question_ids
+
+    lines = lines or {}
+    data = dict(data)
+    problems: list[Problem] = []
+    schema = data.get("schema")
+    if schema is not None and schema != SCHEMA:
+        problems.append(Problem.at(file, ("schema",), f"'{schema}' is not a format this podcheck reads; "
+                                   f"use `schema: {SCHEMA}`", line_for(lines, ("schema",)), code="schema"))
+        data["schema"] = SCHEMA  # report the rest of the file's problems too
+    try:
+        model = Assessment.model_validate(data)
+    except ValidationError as exc:
+        model = None
+        problems += validation_problems(exc, file, lines)
+    problems += _cross_check(data, file, lines, question_ids())
+    if problems:
+        unique = list(dict.fromkeys(problems))
+        raise InputError(sorted(unique, key=lambda p: (p.line or 0, p.path)))
+    assert model is not None
+    return model
+
+
+def load_assessment(path: str | Path) -> Assessment:
+    """Read and validate one assessment file; raises InputError listing every problem found."""
+    data, lines = read_yaml_mapping(path)
+    return parse_assessment(data, str(path), lines)
+
+
+def parse_assessment_text(text: str, file: str = "<text>") -> Assessment:
+    """Validate an assessment given as YAML text."""
+    data, lines = parse_yaml_mapping(text, file)
+    return parse_assessment(data, file, lines)
+
+
+def find_assessment_files(inputs: Iterable[str | Path]) -> list[Path]:
+    """Expand files and folders into the assessment files they hold, sorted, without duplicates."""
+    return expand_folders(inputs, ASSESSMENT_SUFFIXES)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def assessment_yaml(assessment: Assessment, *, header: str = "") -> str:
+    """The assessment in file form, as `podcheck assess` reads it, after `header` (comment lines, if any)."""
+    data = assessment.to_yaml_dict()
+    data["assessed_on"] = assessment.assessed_on  # a bare date in YAML, as people write it, not a quoted string
+    # libyaml's dumper when PyYAML has it: about ten times faster, and the workshop writes on every edit.
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return header + yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
