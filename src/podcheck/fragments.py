@@ -1,4 +1,4 @@
-"""Pieces of HTML that notebooks and the workshop show inside Jupyter, from templates/html/fragments/.
+"""Pieces of HTML that notebooks and the workshop show inside Jupyter, from templates/fragments/.
 
 A headline, a stage banner, finding cards, a before/after comparison: each is a Jinja template rendered
 by the reports' own environment, so every name from a file is escaped the same way, by autoescape.
@@ -12,10 +12,10 @@ from typing import Any
 from .catalog import labels, principles, stages
 from .render import environment
 
-FOLDER = "html/fragments"
+FOLDER = "fragments"
 
 
 def fragment(name: str, **context: Any) -> str:
-    """The fragment templates/html/fragments/<name>.html.j2 rendered with `context`, without surrounding blanks."""
+    """The fragment templates/fragments/<name>.html.j2 rendered with `context`, without surrounding blanks."""
     catalog = {"ladder": stages(), "principles": principles(), "role_labels": labels().roles}
     return environment().get_template(f"{FOLDER}/{name}.html.j2").render(**catalog, **context).strip()

@@ -2,7 +2,7 @@
 
 The notebooks stay thin: one call here turns the `parameters` cell into an assessed unit (or one clear
 error), tables come from podcheck.tables, and `Unit.save()` writes the result JSON and the reports
-exactly as `podcheck assess` and `podcheck batch` do. HTML comes from templates/html/fragments/, escaped there.
+exactly as `podcheck assess` and `podcheck batch` do. HTML comes from templates/fragments/, escaped there.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def open_unit(
     return Unit(source, assessment, assess(assessment, rubric), out, chosen, rubric, is_example)
 
 
-# ---------------------------------------------------------------- small HTML pieces (templates/html/fragments/)
+# ---------------------------------------------------------------- small HTML pieces (templates/fragments/)
 
 
 class Html:
