@@ -2,6 +2,11 @@
 
     .venv/bin/python benchmarks/batch.py                # 12 units; 1,000 for --no-notebooks
     .venv/bin/python benchmarks/batch.py --units 24 --many 2000
+    .venv/bin/python benchmarks/batch.py --examples     # `make report`'s batch (HTML only) vs papermill
+
+--examples: the ten bundled examples as `make report` runs them, HTML only, against the papermill loop
+over the same notebook and parameters; the two alternate, --repeat times (default 3), and the ratio of
+the medians is the figure.
 
 (a) a shell loop calling the `papermill` command once per unit on the notebook the batch runs
     (the six playbook notebooks combined), writing result.json and the HTML report;
@@ -19,6 +24,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -132,12 +138,48 @@ def papermill_loop(files: list[Path], notebook: Path, out: Path) -> str:
     return "\n".join(lines)
 
 
+def examples(repeat: int) -> int:
+    """`make report`'s batch on the ten bundled examples (HTML only) against the papermill loop, alternating."""
+    files = sorted(EXAMPLES.glob("*.yaml"))
+    work = Path(tempfile.mkdtemp(prefix="podcheck-bench-"))
+    loop, batch_runs = [], []
+    try:
+        notebook = work / "playbook-combined.ipynb"
+        notebook.write_text(json.dumps(batch.combined_notebook()), encoding="utf-8")
+        for n in range(repeat):
+            out = work / f"a{n}"
+            loop.append(timed(papermill_loop(files, notebook, out), shell=True)[0])
+            check_outputs(out, len(files), notebooks=True)
+            out = work / f"b{n}"
+            # The command `make report` runs, with --formats html.
+            batch_runs.append(timed([str(BIN / "podcheck"), "batch", "assessments/examples", "--out", str(out),
+                                     "--formats", "html", "-q"])[0])
+            check_outputs(out, len(files), notebooks=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    n = len(files)
+    print(f"{n} bundled examples, HTML only, {repeat} runs of each, alternating; {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.1f}\n")
+    print("| run | units | seconds (each run) | median s | s per unit |\n| --- | ---: | --- | ---: | ---: |")
+    for name, runs in (("(a) shell loop, papermill per unit", loop), ("(b) podcheck batch (make report)", batch_runs)):
+        print(f"| {name} | {n} | {', '.join(f'{t:.2f}' for t in runs)} | {statistics.median(runs):.2f} | "
+              f"{statistics.median(runs) / n:.3f} |")
+    ratios = [a / b for a, b in zip(loop, batch_runs, strict=True)]
+    print(f"\n(a)/(b): podcheck batch is {statistics.median(loop) / statistics.median(batch_runs):.1f}× faster than "
+          f"the papermill loop (each pair: {', '.join(f'{r:.1f}×' for r in ratios)}; target ≥ 5×)")
+    return 0
+
+
 def main() -> int:
     """Run the comparison and print a table and the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=12, help="units for (a), (b), (c) (default 12)")
     parser.add_argument("--many", type=int, default=1000, help="units for the large --no-notebooks run")
+    parser.add_argument("--examples", action="store_true", help="only the ten bundled examples, as make report")
+    parser.add_argument("--repeat", type=int, default=3, help="with --examples: runs of each (default 3)")
     args = parser.parse_args()
+    if args.examples:
+        return examples(args.repeat)
     work = Path(tempfile.mkdtemp(prefix="podcheck-bench-"))
     try:
         files = make_units(work / "units", args.units)

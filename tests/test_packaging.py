@@ -97,7 +97,7 @@ def test_questions_lists_the_bank(run_cli) -> None:
 
 
 def test_the_report_font_is_a_runtime_dependency() -> None:
-    from podcheck.render import REPORT_FONT
+    from podcheck.render.pdf import REPORT_FONT
 
     runtime = {normalised(d)[0] for d in pyproject()["project"]["dependencies"]}
     assert REPORT_FONT.distribution in runtime, "PDFs embed this font: pip must install it with podcheck"

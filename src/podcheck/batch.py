@@ -4,18 +4,22 @@ write the portfolio.
 How a run goes:
 1. Every input (assessment file, folder of them, or spreadsheet roster) becomes a list of units. Each
    is loaded and validated here first, so a bad file fails at once with the usual one-line message and
-   costs no kernel.
-2. A unit whose manifest (input hash, rubric hash, podcheck version, formats, playbook hash) matches
+   costs no kernel; only regular files of a sensible size are read (a pipe or a device fails its unit).
+   Each unit gets a folder of its own, never one another unit or the batch itself uses.
+2. The batch takes a lock on --out (a second batch into the same folder exits 2 at once).
+3. A unit whose manifest (input hash, rubric hash, podcheck version, formats, playbook hash) matches
    the last run is skipped; `--force` redoes it.
-3. The rest run on a pool of worker threads. With notebooks, each worker keeps one Jupyter kernel,
-   started once and warmed up (podcheck and pandas imported), and runs every unit through
-   `papermill.execute_notebook` in it; between units the kernel's namespace is reset and its working
-   directory moved to the next unit's folder, so no state passes from one unit to the next. A kernel
-   that fails to start is retried once; a kernel that dies or overruns is replaced.
-4. Each unit writes into a hidden temporary folder beside its final one, which is renamed into place
-   only when everything (notebook, result.json, reports, manifest) is there. An interrupted run leaves
-   at most hidden temporary folders, removed by the next run.
-5. The portfolio is written from every unit's result, with the failures and their reasons.
+4. The rest run in parallel. With notebooks, on worker threads that each keep one Jupyter kernel,
+   launched before papermill is imported and warmed up once (podcheck and pandas imported), running
+   every unit through `papermill.execute_notebook` in it; between units the kernel's namespace is reset
+   and its working directory moved to the next unit's folder, so no state passes from one unit to the
+   next. A kernel that fails to start is retried once; a kernel that dies or overruns is replaced.
+   Without notebooks, on worker processes, one unit at a time each; one that overruns is killed.
+5. Each unit writes into a hidden temporary folder beside its final one, named with the batch's process
+   id, which is renamed into place only when everything (notebook, result.json, reports, manifest) is
+   there. An interrupted run leaves at most such folders, removed by the next run once that process is
+   gone; kernel connection files live in a folder of the same kind.
+6. The portfolio is written from every unit's result, with the failures and their reasons.
 """
 
 from __future__ import annotations
@@ -29,24 +33,22 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import multiprocessing.connection
 import multiprocessing.context
 import os
 import queue
+import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from concurrent.futures import (
-    Executor,
-    Future,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-    as_completed,
-)
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, Literal
 
@@ -54,12 +56,12 @@ from . import __version__
 from .assess import assess
 from .catalog import Rubric, load_rubric
 from .errors import InputError
-from .files.assessment import find_assessment_files, parse_assessment, parse_assessment_text
-from .files.atomic import safe_name, unique_names, write_atomic
-from .files.locations import playbook_dir
-from .files.safe_yaml import read_yaml_mapping
+from .files.assessment import ASSESSMENT_SUFFIXES, parse_assessment, parse_assessment_text
+from .files.atomic import file_kind, read_bounded, safe_name, unique_names, write_atomic
+from .files.locations import files_in, playbook_dir
+from .files.safe_yaml import MAX_FILE_BYTES, read_yaml_mapping
 from .model import Assessment
-from .notebook import RESULT_FILE
+from .notebooks.display import RESULT_FILE
 from .render import REPORT_FORMATS
 from .result import Result
 
@@ -68,6 +70,10 @@ RUBRIC_FILE = "rubric.yaml"
 NOTEBOOK_FILE = "playbook.ipynb"
 MANIFEST_FILE = "manifest.json"
 FAILED_DIR = "failed"
+# Names a unit's folder may never take, whatever the unit is called: what the batch writes at the top of
+# --out (failed/, the portfolio's files) and names kept for it. Hidden names need no entry: a unit's
+# folder name never starts with a dot.
+RESERVED_NAMES = frozenset({FAILED_DIR, "history", "portfolio", "portfolio-findings"})
 KERNEL_MEMORY = 400 * 2**20  # a warmed kernel with pandas and WeasyPrint, with room to spare
 KERNEL_NAME = "python3"
 ENGINE_NAME = "podcheck-kernel-pool"
@@ -110,29 +116,37 @@ class Outcome:
     seconds: float = 0.0
 
 
+def _read_input(path: Path) -> bytes:
+    """An input file's bytes, read only when it is a regular file no bigger than an assessment may be."""
+    return read_bounded(path, MAX_FILE_BYTES, what="an assessment file")
+
+
 def _load_file(path: Path) -> Unit:
+    """One input file as a unit; whatever goes wrong reading or validating it is that unit's failure."""
     try:
-        text = path.read_bytes()
-    except FileNotFoundError:
-        return Unit(str(path), None, None, f"{path}: file not found")
-    except IsADirectoryError:
-        return Unit(str(path), None, None, f"{path}: is a folder")
-    except OSError as exc:
-        return Unit(str(path), None, None, f"{path}: cannot be read: {exc.strerror or exc}")
-    try:
+        text = _read_input(path)
         data, lines = read_yaml_mapping(path)
         return Unit(str(path), text, parse_assessment(data, str(path), lines))
     except InputError as exc:
-        return Unit(str(path), text, None, exc.summary())
+        return Unit(str(path), None, None, exc.summary())
+    except Exception as exc:  # noqa: BLE001 - one unreadable input must not stop the others
+        return Unit(str(path), None, None, f"{path}: cannot be read: {exc.__class__.__name__}: {exc}".rstrip(": "))
 
 
 def _load_roster(path: Path, facts: str | None) -> list[Unit]:
     from .files.roster import read_roster, roster_yaml
 
     try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError.single(str(path), f"is {file_kind(mode)}, not a file; a roster is a .csv or .xlsx file")
         entries = read_roster(path, facts)
+    except FileNotFoundError:
+        return [Unit(str(path), None, None, f"{path}: file not found")]
     except InputError as exc:
         return [Unit(str(path), None, None, exc.summary())]
+    except Exception as exc:  # noqa: BLE001 - an unreadable roster fails its units, not the batch
+        return [Unit(str(path), None, None, f"{path}: cannot be read: {exc.__class__.__name__}: {exc}".rstrip(": "))]
     units = []
     for entry in entries:
         source = f"{path} (unit {entry.name})"
@@ -140,6 +154,9 @@ def _load_roster(path: Path, facts: str | None) -> list[Unit]:
             assessment = entry.assessment()
         except InputError as exc:
             units.append(Unit(source, None, None, exc.summary()))
+            continue
+        except Exception as exc:  # noqa: BLE001 - as above, for one unit of the roster
+            units.append(Unit(source, None, None, f"{source}: {exc.__class__.__name__}: {exc}".rstrip(": ")))
             continue
         text = roster_yaml(assessment, path).encode("utf-8")
         # The YAML the notebook reads must give back exactly the model validated here.
@@ -167,7 +184,7 @@ def collect_units(inputs: Sequence[str], facts: str | None = None, jobs: int = 1
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found = find_assessment_files([path])
+            found = files_in(path, ASSESSMENT_SUFFIXES)
             if not found:
                 plan.append(Unit(str(path), None, None, f"{path}: folder holds no .yaml or .yml assessment files"))
             plan += found
@@ -185,7 +202,7 @@ def collect_units(inputs: Sequence[str], facts: str | None = None, jobs: int = 1
         else:
             units.append(entry)
     names = unique_names([u.assessment.unit if u.assessment else Path(u.source.split(" (unit ")[0]).stem
-                          for u in units])
+                          for u in units], reserved=RESERVED_NAMES)
     for unit, name in zip(units, names, strict=True):
         unit.folder = name
     return units
@@ -240,45 +257,76 @@ class KernelFailed(Exception):
     """The kernel could not be started, died, or was stopped by the time guard."""
 
 
-_WARM_UP = "import pandas, podcheck, podcheck.notebook, podcheck.tables, podcheck.render{pdf}\n"
+# gc.freeze(): what the imports made is kept out of the full collection that reset() runs after every
+# unit, which would otherwise walk all of pandas each time (about 60 ms a unit).
+_WARM_UP = ("import gc, pandas, podcheck, podcheck.notebooks.display, podcheck.notebooks.tables, podcheck.render{pdf}\n"
+            "gc.freeze()\n")
 # Move first: the last unit's folder may be gone, and reset() needs a working directory that exists.
 _RESET = ("import os as _os\n_os.chdir({cwd!r})\ndel _os\n"
           "get_ipython().reset(new_session=True, aggressive=False)\n")
 
 
+def _exit_description(code: int) -> str:
+    """A process's exit status in words: 'exit code 1', 'killed by signal SIGKILL'."""
+    if code < 0:
+        with contextlib.suppress(ValueError):
+            return f"killed by signal {signal.Signals(-code).name}"
+        return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
 class Kernel:
     """One Jupyter kernel that runs unit after unit, with a clean namespace for each."""
 
-    def __init__(self, warm_pdf: bool, cancelled: threading.Event, startup_timeout: float = 60) -> None:
+    def __init__(self, warm_pdf: bool, cancelled: threading.Event, runtime: Callable[[], Path],
+                 startup_timeout: float = 60) -> None:
         self.warm_pdf = warm_pdf
         self.cancelled = cancelled  # set when the whole batch stops
+        self.runtime = runtime  # the batch's own folder for connection files
         self.startup_timeout = startup_timeout
         self.km: Any = None
         self.kc: Any = None
         self.log: Any = None
-        self.killed = threading.Event()
+        self.killed = threading.Event()  # we ended the process (time guard, Ctrl-C, clean-up)
+        self.timed_out = threading.Event()  # the time guard did
 
-    def _start_once(self, cwd: str) -> None:
+    def launch(self, cwd: str) -> None:
+        """Start the kernel process without waiting for it, so it boots while the batch does other work."""
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
         self.log = tempfile.TemporaryFile()
-        km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+        # The connection file (ports and the key) goes to a folder of this batch, which the next run
+        # removes if this one is killed; it is removed as soon as the kernel has read it.
+        km = AsyncKernelManager(kernel_name=KERNEL_NAME,
+                                connection_file=str(self.runtime() / f"kernel-{uuid.uuid4().hex}.json"))
         self.km = km
         # History in memory: kernels running side by side would otherwise queue on one SQLite file.
         run_sync(km.start_kernel)(cwd=cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"],
                                   stdout=subprocess.DEVNULL, stderr=self.log)
-        kc = km.client()
+
+    def _start_once(self, cwd: str) -> None:
+        from jupyter_core.utils import run_sync
+
+        if self.km is None:
+            self.launch(cwd)
+        kc = self.km.client()
         kc.start_channels()
         self.kc = kc
         run_sync(kc.wait_for_ready)(timeout=self.startup_timeout)
+        with contextlib.suppress(Exception):
+            self.km.cleanup_connection_file()
         kc.allow_stdin = False
         self._run(_WARM_UP.format(pdf=", weasyprint" if self.warm_pdf else ""), self.startup_timeout)
 
     def start(self, cwd: str) -> None:
-        """Start the kernel; one retry, since a start can fail for passing reasons (ports, load)."""
+        """Start the kernel (or finish starting one launched earlier); one retry, since a start can fail for
+        passing reasons (ports, load)."""
         last: Exception | None = None
         for _ in range(2):
+            if self.cancelled.is_set():
+                raise KernelFailed("the batch was interrupted")
+            self.killed.clear()  # the clean-up of a failed attempt kills its process; this one is new
             try:
                 self._start_once(cwd)
                 return
@@ -288,7 +336,7 @@ class Kernel:
         raise KernelFailed(f"the notebook kernel did not start (tried twice): {self._why(last)}")
 
     def _why(self, exc: Exception | None) -> str:
-        text = str(exc) or exc.__class__.__name__ if exc else "unknown reason"
+        text = (str(exc) or exc.__class__.__name__) if exc else "unknown reason"
         if self.log is not None:
             with contextlib.suppress(OSError, ValueError):
                 self.log.seek(0)
@@ -305,8 +353,10 @@ class Kernel:
         deadline = time.monotonic() + timeout
         get_reply = run_sync(self.kc.get_shell_msg)
         while True:
-            if self.killed.is_set() or self.cancelled.is_set() or not self.alive:
-                raise KernelFailed("the notebook kernel stopped")
+            if self.killed.is_set() or self.cancelled.is_set():
+                raise KernelFailed("the notebook kernel was stopped")
+            if (died := self.died()) is not None:
+                raise KernelFailed(f"the notebook kernel died ({died})")
             if time.monotonic() > deadline:
                 raise KernelFailed(f"the notebook kernel did not answer within {timeout:g} s")
             try:
@@ -320,26 +370,46 @@ class Kernel:
             raise KernelFailed(f"{content.get('ename', 'error')}: {content.get('evalue', '')}")
 
     @property
+    def process(self) -> Any:
+        """The kernel's Popen, while it has one."""
+        return getattr(getattr(self.km, "provisioner", None), "process", None)
+
+    @property
     def alive(self) -> bool:
         """True while the kernel process runs."""
-        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        process = self.process
         return process is not None and process.poll() is None
+
+    def died(self) -> str | None:
+        """How the kernel process ended, if it ended by itself (not killed by us); else None."""
+        process = self.process
+        code = process.poll() if process is not None else None
+        if code is None or self.killed.is_set():
+            return None
+        return _exit_description(code)
 
     def prepare(self, cwd: str) -> None:
         """Ready the kernel for the next unit: start it if needed, clear its namespace, move to `cwd`."""
         self.killed.clear()
-        if self.km is None or not self.alive:
-            self.stop()
+        self.timed_out.clear()
+        if self.kc is None or not self.alive:
+            if not self.alive:
+                self.stop()  # one that died since the last unit (a kernel launched ahead is kept)
             self.start(cwd)
         self._run(_RESET.format(cwd=cwd), 30)
 
     def kill(self) -> None:
-        """Stop the kernel process at once (time guard, Ctrl-C); the running unit then fails."""
+        """Stop the kernel process at once (Ctrl-C, clean-up); the running unit then fails."""
         self.killed.set()
-        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        process = self.process
         if process is not None:
             with contextlib.suppress(OSError):
                 process.kill()
+
+    def time_out(self) -> None:
+        """The time guard: the running unit took too long."""
+        self.timed_out.set()
+        self.kill()
 
     def stop(self) -> None:
         """Shut the kernel down and release its sockets and files."""
@@ -368,8 +438,35 @@ _QUIET.addHandler(logging.NullHandler())
 _QUIET.propagate = False
 
 
+_URI_GRAMMAR = "rfc3987_syntax"
+
+
+def _defer_uri_grammar() -> None:
+    """Import papermill without building rfc3987-syntax's IRI grammar: jsonschema (nbformat's validator)
+    imports it for its optional "iri" format check, which costs about 0.75 s of the 1 s papermill takes to
+    import, for a check the notebook schema never makes. A stand-in loads the real module on first use."""
+    if _URI_GRAMMAR in sys.modules or "jsonschema" in sys.modules:
+        return
+    import importlib
+    import importlib.util
+    import types
+
+    if importlib.util.find_spec(_URI_GRAMMAR) is None:
+        return
+    stand_in = types.ModuleType(_URI_GRAMMAR)
+
+    def is_valid_syntax(*args: Any, **kwargs: Any) -> Any:
+        if sys.modules.get(_URI_GRAMMAR) is stand_in:
+            del sys.modules[_URI_GRAMMAR]
+        return importlib.import_module(_URI_GRAMMAR).is_valid_syntax(*args, **kwargs)
+
+    stand_in.is_valid_syntax = is_valid_syntax  # type: ignore[attr-defined]
+    sys.modules[_URI_GRAMMAR] = stand_in
+
+
 def _register_engine() -> None:
     """A papermill engine that runs on a kernel (and client) we already hold instead of starting one."""
+    _defer_uri_grammar()
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
 
@@ -380,6 +477,12 @@ def _register_engine() -> None:
                                      execution_timeout: int | None = None, **kwargs: Any) -> Any:
             kernel: Kernel = kwargs.pop("kernel")
             kwargs.pop("input_path", None)
+            # Name the notebook's source and place in papermill's record plainly, before papermill writes
+            # it: it would store the whole input notebook (given as an object) and the temporary path.
+            record = nb_man.nb.metadata.get("papermill")
+            if isinstance(record, dict):
+                record["input_path"] = _playbook_label()
+                record["output_path"] = NOTEBOOK_FILE
             client = PapermillNotebookClient(
                 nb_man, km=kernel.km, timeout=execution_timeout, startup_timeout=start_timeout,
                 kernel_name=kernel_name, log=_QUIET, log_output=log_output,
@@ -407,6 +510,7 @@ class Settings:
     timeout: int
     notebook: Any = None
     notebook_digest: str = ""
+    owner: int = dataclasses.field(default_factory=os.getpid)  # the batch's process, named in its temporary folders
 
     def manifest_key(self, unit: Unit) -> dict[str, Any]:
         """What must be unchanged for a unit to be skipped."""
@@ -455,22 +559,100 @@ def _install(tmp: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+# What runs leave in --out, each named with the id of the process that owns it: a unit being written,
+# a unit folder being swapped, kernel connection files.
+_TMP_DIR = re.compile(r"\.(?P<folder>[^.]+)\.tmp-(?P<pid>\d+)-[^.]*")
+_OLD_DIR = re.compile(r"\.(?P<folder>[^.]+)\.old-(?P<pid>\d+)-\d+")
+KERNELS_PREFIX = ".podcheck-kernels-"
+_KERNELS_DIR = re.compile(re.escape(KERNELS_PREFIX) + r"(?P<pid>\d+)-[^.]*")
+
+
+def _over(pid: int) -> bool:
+    """True when the run that owns a folder is this process or a process that is gone."""
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return False  # no safe way to ask here (os.kill would end the process): keep the folder
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # alive, someone else's
+    return False
+
+
 def tidy(out: Path) -> None:
-    """Remove what an interrupted run left: temporary unit folders; restore a folder caught mid-swap."""
+    """Remove what runs that are over (this one, or one whose process is gone) left in --out: temporary
+    unit folders and kernel folders; restore a unit folder caught mid-swap. What belongs to a live
+    process, or is not named the way a batch names things, is left alone."""
     if not out.is_dir():
         return
     for entry in out.iterdir():
         name = entry.name
-        if not name.startswith(".") or not entry.is_dir():
+        if not name.startswith(".") or entry.is_symlink() or not entry.is_dir():
             continue
-        if ".tmp-" in name:
+        if (match := _TMP_DIR.fullmatch(name) or _KERNELS_DIR.fullmatch(name)) and _over(int(match["pid"])):
             shutil.rmtree(entry, ignore_errors=True)
-        elif ".old-" in name:
-            final = out / name[1:].split(".old-")[0]
+        elif (match := _OLD_DIR.fullmatch(name)) and _over(int(match["pid"])):
+            final = out / match["folder"]
             if final.exists():
                 shutil.rmtree(entry, ignore_errors=True)
             else:
                 os.rename(entry, final)
+
+
+LOCK_FILE = ".podcheck-batch.lock"
+_lock_fd: int | None = None  # closed in forked workers, so that only the batch itself holds the lock
+
+
+@contextlib.contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold --out for this batch alone, or fail at once (exit 2) naming the batch that holds it.
+
+    Failing rather than waiting: a batch can run for many minutes, and a second command that sits
+    silently looks hung; two runs into one folder are almost always a mistake (the same make target
+    started twice). flock goes with the process, so a killed batch leaves no stale lock (at most the
+    file, which the next run takes over); a finished run removes the file."""
+    global _lock_fd
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock; the folders named by process id still keep runs apart
+        yield
+        return
+    path = out / LOCK_FILE
+    held = False
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 20, 0).decode("ascii", "replace").strip()
+            os.close(fd)
+            who = f" (process {holder})" if holder.isdigit() else ""
+            raise InputError.single(str(out), f"another podcheck batch{who} is writing to this folder; "
+                                    "wait for it to finish, or choose another --out") from None
+        except OSError:
+            break  # a file system without locks (some network mounts): run unlocked, as before
+        # A batch that just finished may have removed the file after we opened it: then lock the new one.
+        with contextlib.suppress(FileNotFoundError):
+            mine, there = os.fstat(fd), os.stat(path)
+            if (mine.st_dev, mine.st_ino) == (there.st_dev, there.st_ino):
+                held = True
+                break
+        os.close(fd)
+    try:
+        if held:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+            _lock_fd = fd
+        yield
+    finally:
+        _lock_fd = None
+        if held:
+            with contextlib.suppress(OSError):
+                path.unlink()  # while still locked: a batch that opened it meanwhile sees it gone, takes a new one
+        os.close(fd)
 
 
 def _files_in(folder: Path, written: dict[str, Path]) -> dict[str, str]:
@@ -493,7 +675,7 @@ def _finish(unit: Unit, settings: Settings, tmp: Path, files: dict[str, str], st
 
 def _new_tmp(unit: Unit, settings: Settings) -> Path:
     # Absolute: a kernel reused across units moves from one unit's folder to the next.
-    tmp = Path(tempfile.mkdtemp(prefix=f".{unit.folder}.tmp-", dir=settings.out)).resolve()
+    tmp = Path(tempfile.mkdtemp(prefix=f".{unit.folder}.tmp-{settings.owner}-", dir=settings.out)).resolve()
     tmp.chmod(0o777 & ~_UMASK)  # mkdtemp makes it private; the finished folder is as readable as any other
     assert unit.text is not None
     (tmp / INPUT_FILE).write_bytes(unit.text)
@@ -561,7 +743,7 @@ def run_notebook(unit: Unit, settings: Settings, kernel: Kernel) -> Outcome:
 
     started = time.monotonic()
     tmp = _new_tmp(unit, settings)
-    guard = threading.Timer(settings.timeout, kernel.kill)
+    guard = threading.Timer(settings.timeout, kernel.time_out)
     try:
         kernel.prepare(str(tmp))
         parameters = {"assessment_file": INPUT_FILE, "output_dir": ".", "formats": list(settings.formats),
@@ -569,23 +751,26 @@ def run_notebook(unit: Unit, settings: Settings, kernel: Kernel) -> Outcome:
         guard.start()
         try:
             papermill.execute_notebook(
-                nbformat.from_dict(copy.deepcopy(settings.notebook)), str(tmp / NOTEBOOK_FILE), parameters=parameters,
+                nbformat.from_dict(settings.notebook), str(tmp / NOTEBOOK_FILE), parameters=parameters,
                 engine_name=ENGINE_NAME, kernel_name=KERNEL_NAME, progress_bar=False,
                 request_save_on_cell_execute=False, execution_timeout=settings.timeout, kernel=kernel,
             )
         except PapermillExecutionError as exc:
-            _tidy_notebook(tmp / NOTEBOOK_FILE)
             _keep_failed_notebook(unit, settings, tmp)
             return Outcome(unit, "failed", _cell_failure(exc), seconds=time.monotonic() - started)
         finally:
             guard.cancel()
-        _tidy_notebook(tmp / NOTEBOOK_FILE)
         return _finish(unit, settings, tmp, _expected_files(unit, settings), started)
     except Exception as exc:  # noqa: BLE001 - any failure of one unit is reported, the batch goes on
-        killed = kernel.killed.is_set()
+        timed_out = kernel.timed_out.is_set() or isinstance(exc, TimeoutError)  # the guard, or nbclient's own
+        died = kernel.died()
         kernel.stop()  # its state is unknown now; the next unit gets a fresh kernel
-        if killed or isinstance(exc, TimeoutError):
+        if kernel.cancelled.is_set():
+            reason = "the batch was interrupted"
+        elif timed_out:
             reason = f"took longer than {settings.timeout} s and was stopped"
+        elif died is not None:
+            reason = f"the notebook kernel died ({died})"
         elif isinstance(exc, KernelFailed):
             reason = str(exc)
         else:
@@ -595,18 +780,11 @@ def run_notebook(unit: Unit, settings: Settings, kernel: Kernel) -> Outcome:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _tidy_notebook(path: Path) -> None:
-    """Name the notebook's source and place in papermill's record plainly: papermill would store the
-    whole input notebook (it is given as an object) and the temporary folder's path."""
-    if not path.is_file():
-        return
-    data = json.loads(path.read_text(encoding="utf-8"))
-    record = data.get("metadata", {}).get("papermill")
-    if isinstance(record, dict):
-        parts = ", ".join(p.name for p in numbered_notebooks())
-        record["input_path"] = f"podcheck {__version__} playbook ({parts}), run as one notebook"
-        record["output_path"] = NOTEBOOK_FILE
-    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+@functools.cache
+def _playbook_label() -> str:
+    """What the executed notebooks name as their source."""
+    parts = ", ".join(p.name for p in numbered_notebooks())
+    return f"podcheck {__version__} playbook ({parts}), run as one notebook"
 
 
 def _keep_failed_notebook(unit: Unit, settings: Settings, tmp: Path) -> None:
@@ -666,33 +844,59 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 
 class Runner:
-    """Runs units on worker threads, each worker with its own kernel when notebooks are on."""
+    """Runs notebook units on worker threads, each worker with its own kernel."""
 
     def __init__(self, settings: Settings, jobs: int) -> None:
         self.settings = settings
         self.jobs = jobs
         self.local = threading.local()
         self.kernels: list[Kernel] = []
+        self.spare: list[Kernel] = []  # launched ahead, not yet taken by a worker
         self.lock = threading.Lock()
         self.cancelled = threading.Event()
+        self._runtime: Path | None = None
+
+    def runtime(self) -> Path:
+        """This batch's folder for kernel connection files (private; named with its process id, so the
+        next run removes it if this one is killed)."""
+        with self.lock:
+            if self._runtime is None:
+                self._runtime = Path(tempfile.mkdtemp(prefix=f"{KERNELS_PREFIX}{self.settings.owner}-",
+                                                      dir=self.settings.out))
+            return self._runtime
+
+    def _new_kernel(self) -> Kernel:
+        kernel = Kernel(warm_pdf="pdf" in self.settings.formats, cancelled=self.cancelled, runtime=self.runtime)
+        with self.lock:
+            self.kernels.append(kernel)
+        return kernel
+
+    def launch(self, count: int) -> None:
+        """Start `count` kernel processes now: they boot while papermill is imported and the first units
+        are prepared. A launch that fails is retried when a unit needs the kernel."""
+        for _ in range(count):
+            kernel = self._new_kernel()
+            try:
+                kernel.launch(str(self.settings.out.resolve()))
+            except Exception:  # noqa: BLE001 - retried, and reported, by Kernel.start
+                kernel.stop()
+            with self.lock:
+                self.spare.append(kernel)
 
     def _kernel(self) -> Kernel:
         kernel = getattr(self.local, "kernel", None)
         if kernel is None:
-            _register_engine()  # papermill is imported only when a unit needs a notebook run
-            kernel = Kernel(warm_pdf="pdf" in self.settings.formats, cancelled=self.cancelled)
-            self.local.kernel = kernel
             with self.lock:
-                self.kernels.append(kernel)
+                kernel = self.spare.pop() if self.spare else None
+            kernel = kernel or self._new_kernel()
+            self.local.kernel = kernel
         return kernel
 
     def run_one(self, unit: Unit) -> Outcome:
         """Run one unit here (a worker thread)."""
         if self.cancelled.is_set():
             return Outcome(unit, "failed", "the batch was interrupted")
-        if self.settings.notebooks:
-            return run_notebook(unit, self.settings, self._kernel())
-        return assess_unit(unit, self.settings)
+        return run_notebook(unit, self.settings, self._kernel())
 
     def kill_all(self) -> None:
         """Stop every kernel at once (Ctrl-C)."""
@@ -702,11 +906,132 @@ class Runner:
                 kernel.kill()
 
     def close(self) -> None:
-        """Shut every kernel down."""
+        """Shut every kernel down (all killed first, then each cleaned up: no waiting on one after another)
+        and remove the connection files' folder."""
         with self.lock:
-            for kernel in self.kernels:
-                kernel.stop()
-            self.kernels.clear()
+            kernels, self.kernels, self.spare = self.kernels, [], []
+            runtime, self._runtime = self._runtime, None
+        for kernel in kernels:
+            kernel.kill()
+        for kernel in kernels:
+            kernel.stop()
+        if runtime is not None:
+            shutil.rmtree(runtime, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- units without notebooks, on worker processes
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the batch ends, even killed outright (Linux); elsewhere a worker ends when it
+    next finds its pipe closed."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the batch was gone before that took hold
+        os._exit(0)
+
+
+def _worker_main(conn: Any, others: list[Any], settings: Settings, parent: int) -> None:
+    """A --no-notebooks worker: assess the units it is sent, one at a time, until told to stop."""
+    _die_with_parent(parent)
+    # Ctrl-C reaches every process of the terminal's group: the batch ends its workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for other in others:  # the batch's ends of the pipes, inherited by a fork: EOF must mean the batch is gone
+        with contextlib.suppress(OSError):
+            other.close()
+    if _lock_fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(_lock_fd)
+    while True:
+        try:
+            unit = conn.recv()
+        except (EOFError, OSError):
+            return
+        if unit is None:
+            return
+        outcome = assess_unit(unit, settings)
+        try:
+            conn.send(outcome)
+        except (OSError, ValueError):
+            return
+        except Exception as exc:  # noqa: BLE001 - an outcome that cannot be sent back is this unit's failure
+            conn.send(Outcome(unit, "failed", f"{exc.__class__.__name__}: {exc}"))
+
+
+class _Worker:
+    """A worker process and what it is doing: a unit and its deadline."""
+
+    def __init__(self, context: multiprocessing.context.BaseContext, settings: Settings, others: list[Any]) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, [*others, self.conn], settings, os.getpid()),
+                                       name="podcheck-unit", daemon=True)
+        self.process.start()
+        child.close()
+        self.task: tuple[int, Unit] | None = None
+        self.deadline = 0.0
+
+    def give(self, index: int, unit: Unit, timeout: float) -> None:
+        """Send it a unit to assess."""
+        self.conn.send(unit)
+        self.task = (index, unit)
+        self.deadline = time.monotonic() + timeout
+
+    def end(self) -> str:
+        """Kill it at once; returns how it had ended, if it ended by itself."""
+        code = self.process.exitcode
+        with contextlib.suppress(OSError, ValueError):
+            self.process.kill()
+        self.process.join(10)
+        self.conn.close()
+        return _exit_description(code) if code is not None else "stopped"
+
+
+def run_in_workers(todo: list[tuple[int, Unit]], settings: Settings, jobs: int,
+                   done: Callable[[int, Outcome], None]) -> None:
+    """--no-notebooks: assess units on `jobs` worker processes; `done(index, outcome)` as each ends.
+
+    Processes rather than threads: the work is pure Python (threads would queue on the GIL), and a
+    process can be ended: a unit past --timeout is killed with its worker, which is replaced, and
+    Ctrl-C or SIGTERM ends every worker at once."""
+    context = _process_context()
+    waiting = list(reversed(todo))
+    workers: list[_Worker] = []
+    try:
+        for _ in range(max(1, min(jobs, len(todo)))):
+            workers.append(_Worker(context, settings, [w.conn for w in workers]))
+        while True:
+            for worker in workers:
+                if worker.task is None and waiting:
+                    worker.give(*waiting.pop(), settings.timeout)
+            busy = [w for w in workers if w.task is not None]
+            if not busy:
+                return
+            wait = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            ready = multiprocessing.connection.wait([w.conn for w in busy], timeout=wait)
+            for slot, worker in enumerate(workers):
+                if worker.task is None:
+                    continue
+                index, unit = worker.task
+                if worker.conn in ready:
+                    try:
+                        outcome = worker.conn.recv()
+                        worker.task = None
+                    except (EOFError, OSError):  # it died (out of memory, a crash in a library)
+                        how = worker.end()
+                        outcome = Outcome(unit, "failed", f"its worker process ended unexpectedly ({how})")
+                        workers[slot] = _Worker(context, settings, [w.conn for w in workers if w is not worker])
+                    done(index, outcome)
+                elif time.monotonic() >= worker.deadline:
+                    worker.end()
+                    workers[slot] = _Worker(context, settings, [w.conn for w in workers if w is not worker])
+                    done(index, Outcome(unit, "failed", f"took longer than {settings.timeout} s and was stopped"))
+    finally:
+        for worker in workers:
+            worker.end()
 
 
 def _report_failure(outcome: Outcome, bar: Any) -> None:
@@ -732,68 +1057,59 @@ def execute(units: list[Unit], settings: Settings, jobs: int, force: bool = Fals
     """Run every unit (skipping unchanged ones unless `force`); outcomes in input order."""
     outcomes: dict[int, Outcome] = {}
     bar = _progress(len(units), quiet)
+
+    def done(index: int, outcome: Outcome) -> None:
+        outcomes[index] = outcome
+        if outcome.status == "failed":
+            _report_failure(outcome, bar)
+        bar.update()
+
     todo: list[tuple[int, Unit]] = []
     for index, unit in enumerate(units):
         if unit.error is not None or unit.assessment is None:
-            outcomes[index] = Outcome(unit, "failed", unit.error or "could not be read")
-            _report_failure(outcomes[index], bar)
-            bar.update()
+            done(index, Outcome(unit, "failed", unit.error or "could not be read"))
             continue
         previous = None if force else unchanged(unit, settings)
         if previous is not None:
-            outcomes[index] = previous
-            bar.update()
+            done(index, previous)
             continue
         todo.append((index, unit))
-    runner = Runner(settings, jobs)
-    workers = max(1, min(jobs, len(todo) or 1))
-    pool: Executor
-    if settings.notebooks or workers == 1:
-        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="podcheck-unit")
-        submit = functools.partial(pool.submit, runner.run_one)
-    else:
-        # Without notebooks the work is pure Python (and WeasyPrint for PDFs): threads would queue on the
-        # GIL, so units go to worker processes (see benchmarks/README.md for what that gains).
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_process_context())
-        submit = functools.partial(pool.submit, assess_unit, settings=settings)
     try:
-        pending: dict[Future[Outcome], int] = {submit(unit): i for i, unit in todo}
-        for future in as_completed(pending):
-            index = pending[future]
-            outcomes[index] = future.result()
-            if outcomes[index].status == "failed":
-                _report_failure(outcomes[index], bar)
-            bar.update()
-    except BaseException:
-        # Ctrl-C or kill: stop the kernels (or worker processes) so running units end now; their
-        # temporary folders are removed by them or by tidy() afterwards.
-        runner.kill_all()
-        _stop_workers(pool)
-        raise
+        if todo and settings.notebooks:
+            _run_on_kernels(todo, settings, jobs, done)
+        elif todo:
+            run_in_workers(todo, settings, jobs, done)
     finally:
-        pool.shutdown(wait=True)
-        runner.close()
         bar.close()
     return [outcomes[i] for i in range(len(units))]
 
 
-def _stop_workers(pool: Executor) -> None:
-    """Cancel queued units and end running ones at once."""
-    # ProcessPoolExecutor keeps its workers in _processes; Python offers no public way to end them before 3.14.
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        with contextlib.suppress(OSError, AttributeError):
-            process.terminate()
-    for process in processes:
-        with contextlib.suppress(OSError, AttributeError):
-            process.join(timeout=10)
-    pool.shutdown(wait=True)
+def _run_on_kernels(todo: list[tuple[int, Unit]], settings: Settings, jobs: int,
+                    done: Callable[[int, Outcome], None]) -> None:
+    """Notebook units on worker threads, each with its own kernel; the kernels boot while papermill loads."""
+    runner = Runner(settings, jobs)
+    workers = max(1, min(jobs, len(todo)))
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="podcheck-unit")
+    try:
+        runner.launch(workers)
+        _register_engine()  # imports papermill, about a second, while the kernels start
+        pending: dict[Future[Outcome], int] = {pool.submit(runner.run_one, unit): i for i, unit in todo}
+        for future in as_completed(pending):
+            done(pending[future], future.result())
+    except BaseException:
+        # Ctrl-C or kill: stop the kernels so running units end now; their temporary folders are
+        # removed by them or by tidy() afterwards.
+        runner.kill_all()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+        runner.close()
 
 
 def _portfolio(outcomes: list[Outcome], out: Path) -> dict[str, Path]:
-    from .portfolio import LINK_KINDS as LINKED
-    from .portfolio import Failure, PortfolioEntry, write_portfolio
+    from .render.portfolio import LINK_KINDS as LINKED
+    from .render.portfolio import Failure, PortfolioEntry, write_portfolio
 
     entries = [PortfolioEntry(o.result, {k: v for k, v in o.files.items() if k in LINKED})
                for o in outcomes if o.result is not None]
@@ -827,18 +1143,20 @@ def run_batch(args: argparse.Namespace) -> int:
         settings.notebook = combined_notebook()
         settings.notebook_digest = notebook_digest(settings.notebook)
     out.mkdir(parents=True, exist_ok=True)
-    tidy(out)
-    jobs = args.jobs or default_jobs(len(units), settings.notebooks)
-    with _terminate_as_interrupt():
-        try:
-            outcomes = execute(units, settings, jobs, force=args.force, quiet=args.quiet)
-        except KeyboardInterrupt:
-            tidy(out)
-            done = sum(1 for u in units if (out / u.folder / MANIFEST_FILE).is_file())
-            print(f"podcheck: batch interrupted; {done} of {len(units)} units have complete outputs in {out}; "
-                  "run the same command again to finish the rest", file=sys.stderr)
-            raise
-    portfolio = _portfolio(outcomes, out)
+    with locked(out):
+        tidy(out)
+        jobs = args.jobs or default_jobs(len(units), settings.notebooks)
+        with _terminate_as_interrupt():
+            try:
+                outcomes = execute(units, settings, jobs, force=args.force, quiet=args.quiet)
+            except KeyboardInterrupt:
+                tidy(out)
+                done = sum(1 for u in units if (out / u.folder / MANIFEST_FILE).is_file())
+                print(f"podcheck: batch interrupted; {done} of {len(units)} units have complete outputs in {out}; "
+                      "run the same command again to finish the rest", file=sys.stderr)
+                raise
+        tidy(out)  # what a unit stopped by --timeout left
+        portfolio = _portfolio(outcomes, out)
     if not args.quiet:
         print(unit_table(outcomes, out))
     print(summary(outcomes, portfolio, out))

@@ -128,9 +128,29 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _cmd_portfolio(args: argparse.Namespace) -> int:
-    from .portfolio import portfolio_command
+    from .catalog import load_rubric
+    from .render.portfolio import Failure, expand_inputs, load_unit, write_portfolio_with_reports
 
-    return portfolio_command(args)
+    rubric = load_rubric(args.rubric) if args.rubric else None
+    paths = expand_inputs(args.inputs)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError.single(str(out), "is a file; --out needs a folder")
+    loaded = []
+    failures: list[Failure] = []
+    for path in paths:
+        try:
+            loaded.append(load_unit(path, rubric))
+        except InputError as exc:
+            for problem in exc.problems:
+                print(f"podcheck: {problem}", file=sys.stderr)
+            failures.append(Failure(path.name, exc.summary(), str(path)))
+    files = write_portfolio_with_reports(loaded, out, failures)
+    units = len(loaded)
+    print(f"wrote {files['html']} ({units} unit{'s' if units != 1 else ''}"
+          f"{f', {len(failures)} failed' if failures else ''}), {files['csv'].name}, {files['json'].name}",
+          file=sys.stderr)
+    return EXIT_FINDINGS if failures else EXIT_OK
 
 
 def _cmd_import(args: argparse.Namespace) -> int:

@@ -82,6 +82,38 @@ def test_kernel_that_fails_to_start_is_retried_once(tmp_path: Path, monkeypatch:
     assert outcome.status == "ok" and len(calls) == 2
 
 
+def test_kernel_whose_start_fails_midway_is_retried_for_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = batch.Kernel._start_once
+    calls: list[str] = []
+
+    def flaky(self: batch.Kernel, cwd: str) -> None:
+        calls.append(cwd)
+        real(self, cwd)  # the kernel process runs: the failed attempt must be cleaned up before the retry
+        if len(calls) == 1:
+            raise RuntimeError("Kernel didn't respond in 60 seconds")
+
+    monkeypatch.setattr(batch.Kernel, "_start_once", flaky)
+    units = batch.collect_units([str(EXAMPLES / "commerce.yaml")])
+    [outcome] = batch.execute(units, settings_for(tmp_path, batch.combined_notebook()), jobs=1)
+    assert (outcome.status, outcome.reason, len(calls)) == ("ok", None, 2)
+
+
+DYING = """# a probe cell added by the tests
+import os, signal
+if unit.result.unit == "Mobile":
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_kernel_that_dies_is_reported_as_died_not_as_a_time_out(tmp_path: Path) -> None:
+    nb = probe_notebook()
+    next(c for c in nb["cells"] if c.get("id") == "probe")["source"] = DYING
+    units = batch.collect_units([str(EXAMPLES / f"{n}.yaml") for n in ("commerce", "mobile", "payments")])
+    outcomes = batch.execute(units, settings_for(tmp_path, nb, timeout=300), jobs=1)
+    assert [o.status for o in outcomes] == ["ok", "failed", "ok"]  # the next unit gets a new kernel
+    assert outcomes[1].reason == "the notebook kernel died (killed by signal SIGKILL)"
+
+
 def test_kernel_that_never_starts_fails_the_unit_with_the_reason(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(self: batch.Kernel, cwd: str) -> None:
@@ -107,18 +139,6 @@ def test_combined_notebook_keeps_one_parameters_cell_and_every_section() -> None
     changed = copy.deepcopy(nb)
     changed["cells"][-1]["source"] += "\n"
     assert batch.notebook_digest(changed) != batch.notebook_digest(nb)
-
-
-def test_tidy_removes_temporary_folders_and_restores_a_folder_caught_mid_swap(tmp_path: Path) -> None:
-    (tmp_path / ".commerce.tmp-abc").mkdir()
-    (tmp_path / ".commerce.tmp-abc" / "result.json").write_text("{", encoding="utf-8")
-    (tmp_path / ".payments.old-1-2").mkdir()
-    (tmp_path / ".payments.old-1-2" / "result.json").write_text("{}", encoding="utf-8")
-    (tmp_path / "mobile").mkdir()
-    (tmp_path / ".mobile.old-3-4").mkdir()
-    batch.tidy(tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["mobile", "payments"]
-    assert (tmp_path / "payments" / "result.json").read_text(encoding="utf-8") == "{}"
 
 
 def test_default_jobs_follow_cores_memory_and_units(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,8 +15,8 @@ import pytest
 from papermill.exceptions import PapermillExecutionError
 
 import podcheck
-from podcheck import notebook as nb
-from podcheck import tables
+from podcheck.notebooks import display as nb
+from podcheck.notebooks import tables
 
 from .refresh_playbook import PLAYBOOK, numbered_notebooks
 
@@ -181,7 +181,8 @@ def test_html_helpers_escape_every_name(hostile: nb.Unit) -> None:
     pieces = [nb.headline(hostile), nb.finding_notes(hostile, ["dual-role", "roles"]),
               nb.bullet_list([SCRIPT]), nb.principle_list(["P9"])]
     frames = [tables.people(hostile.assessment), tables.role_coverage(hostile.assessment, hostile.result),
-              tables.dual_roles(hostile.assessment, hostile.result), tables.builders(hostile.assessment, hostile.result),
+              tables.dual_roles(hostile.assessment, hostile.result),
+              tables.builders(hostile.assessment, hostile.result),
               tables.findings(hostile.result), tables.pods(hostile.result), tables.recommendations(hostile.result)]
     for markup in [p._repr_html_() for p in pieces] + [f._repr_html_() for f in frames]:
         assert "<script>" not in markup and "<img" not in markup and "<b>Org" not in markup

@@ -136,8 +136,7 @@ def written(units: dict[str, Unit], hostile: Unit, tmp_path_factory: pytest.Temp
 def portfolio_dir(units: dict[str, Unit], hostile: Unit, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A portfolio of every example plus the hostile unit and one failure, written with the public API."""
     from podcheck.files.atomic import unique_names
-    from podcheck.portfolio import Failure, PortfolioEntry, write_portfolio
-    from podcheck.render import write_unit_reports
+    from podcheck.render import Failure, PortfolioEntry, write_portfolio, write_unit_reports
 
     out = tmp_path_factory.mktemp("portfolio")
     all_units = [*units.values(), hostile]

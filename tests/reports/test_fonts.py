@@ -20,7 +20,8 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from podcheck.files.results import load_previous
-from podcheck.render import REPORT_FONT, html_to_pdf, render_html, shipped_fonts
+from podcheck.render import html_to_pdf, render_html
+from podcheck.render.pdf import REPORT_FONT, shipped_fonts
 
 from .conftest import EXAMPLE_NAMES, ROOT, squash
 from .test_compare import commerce_six_months_earlier

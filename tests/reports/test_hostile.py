@@ -75,7 +75,7 @@ EXTERNAL = """<!DOCTYPE html><html><head>
 p { font-family: Machine, "podcheck Arimo"; background: url("file:///etc/hostname"); }
 </style></head>
 <body><p>Only text here</p><img src="file:///etc/hostname" alt=""><img src="http://127.0.0.1:9/x.png" alt=""></body></html>
-"""
+"""  # noqa: E501 - one line of HTML, as a page would have it
 
 
 def test_pdf_loads_nothing_but_the_shipped_fonts(monkeypatch) -> None:
@@ -83,7 +83,7 @@ def test_pdf_loads_nothing_but_the_shipped_fonts(monkeypatch) -> None:
 
     from pypdf import PdfReader
 
-    from podcheck import render
+    from podcheck.render import pdf as render
 
     asked: list[tuple[str, bool]] = []
     allowed = render.allowed_url
@@ -116,7 +116,7 @@ def test_pdf_loads_nothing_but_the_shipped_fonts(monkeypatch) -> None:
     "file://otherhost{path}",
 ])
 def test_url_check_allows_only_the_shipped_font_files(url: str) -> None:
-    from podcheck.render import REPORT_FONT, allowed_url, shipped_fonts
+    from podcheck.render.pdf import REPORT_FONT, allowed_url, shipped_fonts
 
     font = shipped_fonts()[0].path
     url = url.format(folder=REPORT_FONT.folder.as_uri(), font=font.as_uri(), path=font.as_posix())

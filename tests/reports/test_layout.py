@@ -28,7 +28,8 @@ OVERFLOW_JS = """
   for (const el of document.body.querySelectorAll('*')) {
     const box = el.getBoundingClientRect();
     if (box.width === 0 && box.height === 0) continue;
-    const label = el.tagName.toLowerCase() + (el.className && el.className.baseVal === undefined ? '.' + el.className : '')
+    const label = el.tagName.toLowerCase()
+                  + (el.className && el.className.baseVal === undefined ? '.' + el.className : '')
                   + ' "' + (el.textContent || '').trim().slice(0, 40) + '"';
     if (box.right > limit || box.left < -1) out.push('outside the page: ' + label);
     const style = getComputedStyle(el);

@@ -6,7 +6,7 @@ import mistune
 import pytest
 from bs4 import BeautifulSoup
 
-from podcheck.render import md_escape
+from podcheck.render.filters import md_escape
 
 from .conftest import EXAMPLE_NAMES, IMG, ODD_POD, SCRIPT, squash
 

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import podcheck
-from podcheck.portfolio import Failure, PortfolioEntry, safe_link, write_portfolio
+from podcheck.render.portfolio import Failure, PortfolioEntry, safe_link, write_portfolio
 
 from .conftest import EXAMPLES, SCRIPT, squash
 
@@ -149,7 +149,8 @@ def test_portfolio_command_with_escaping_unit_names(run_cli, tmp_path: Path) -> 
     import yaml
 
     for i, unit in enumerate(["../../etc", "..", "/abs/path", "Mobile"]):
-        (inputs / f"unit{i}.yaml").write_text(yaml.safe_dump({**team, "unit": unit}, allow_unicode=True), encoding="utf-8")
+        (inputs / f"unit{i}.yaml").write_text(yaml.safe_dump({**team, "unit": unit}, allow_unicode=True),
+                                              encoding="utf-8")
     out = tmp_path / "out" / "portfolio"
     run = run_cli("portfolio", inputs, "--out", out)
     assert run.code == 0, run.err
@@ -168,8 +169,8 @@ def test_portfolio_command_mixes_results_and_assessments(run_cli, tmp_path: Path
     result_json = tmp_path / "commerce.json"
     assert run_cli("assess", EXAMPLES / "commerce.yaml", "--format", "json", "-o", result_json).code == 0
     broken = tmp_path / "broken.yaml"
-    broken.write_text("schema: podcheck/1\norganization: X\nunit: Broken\nassessed_on: 2026-11-01\npods: []\npeople: []\n",
-                      encoding="utf-8")
+    broken.write_text("schema: podcheck/1\norganization: X\nunit: Broken\nassessed_on: 2026-11-01\n"
+                      "pods: []\npeople: []\n", encoding="utf-8")
     out = tmp_path / "out"
     run = run_cli("portfolio", result_json, EXAMPLES / "payments.yaml", broken, "--out", out)
     assert run.code == 1  # one input failed: listed, and the rest still reported

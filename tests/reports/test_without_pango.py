@@ -84,8 +84,8 @@ def test_other_formats_work_without_pango(no_pango, capsys, fmt: str) -> None:
 
 def test_importing_podcheck_never_loads_weasyprint(no_pango_env) -> None:
     # A fresh interpreter: what `import podcheck`, the CLI, batch and the workshop load at start-up.
-    code = ("import sys, podcheck, podcheck.cli, podcheck.render, podcheck.batch, podcheck.portfolio, "
-            "podcheck.notebook, podcheck.tables, podcheck.workshop.app, podcheck.workshop.launcher\n"
+    code = ("import sys, podcheck, podcheck.cli, podcheck.render, podcheck.batch, podcheck.render.portfolio, "
+            "podcheck.notebooks.display, podcheck.notebooks.tables, podcheck.workshop.app, podcheck.workshop.launcher\n"
             "print(sorted(m for m in sys.modules if m.startswith('weasyprint')))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=no_pango_env,
                          cwd=ROOT, timeout=120)
@@ -137,7 +137,7 @@ def test_workshop_hand_out_without_pango_writes_the_html_and_says_what_to_instal
 
 def test_pdf_without_the_font_package_says_what_to_install(monkeypatch, capsys, tmp_path: Path) -> None:
     # Installed without its dependencies (pip --no-deps): no silent fallback to the machine's fonts.
-    from podcheck import render
+    from podcheck.render import pdf as render
 
     monkeypatch.setattr(render, "REPORT_FONT", render.ReportFont("Arimo", "no_such_font_package", "fontpkg-arimo",
                                                                  "podcheck Arimo"))
@@ -150,4 +150,5 @@ def test_pdf_without_the_font_package_says_what_to_install(monkeypatch, capsys, 
         render.shipped_fonts.cache_clear()
     err = capsys.readouterr().err
     assert code == 2 and not out.exists()
-    assert err.strip() == "podcheck: PDF reports: need the report font, which is not installed: pip install fontpkg-arimo"
+    assert err.strip() == ("podcheck: PDF reports: need the report font, which is not installed: "
+                           "pip install fontpkg-arimo")

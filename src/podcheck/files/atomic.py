@@ -348,13 +348,25 @@ def safe_name(name: str, fallback: str = "unit", max_length: int = 80) -> str:
     return text
 
 
-def unique_names(names: list[str]) -> list[str]:
-    """safe_name for each, with -2, -3… added where two names would collide."""
-    seen: dict[str, int] = {}
-    out = []
-    for name in names:
-        base = safe_name(name)
-        count = seen.get(base, 0) + 1
-        seen[base] = count
-        out.append(base if count == 1 else f"{base}-{count}")
-    return out
+def unique_names(names: list[str], reserved: frozenset[str] | set[str] | tuple[str, ...] = ()) -> list[str]:
+    """safe_name for each, unique among them and apart from `reserved` (compared case-insensitively).
+
+    A name keeps its plain slug when it is the first to claim it; later ones get the lowest free -2, -3…,
+    never one that another name slugs to by itself ("A/B", "a-b", "A-B-2" → a-b, a-b-3, a-b-2). The same
+    names in the same order always give the same result, so a rerun finds its folders again.
+    """
+    bases = [safe_name(name) for name in names]
+    taken = {r.casefold() for r in reserved}
+    out: list[str | None] = [None] * len(bases)
+    for index, base in enumerate(bases):
+        if base.casefold() not in taken:
+            taken.add(base.casefold())
+            out[index] = base
+    for index, base in enumerate(bases):
+        if out[index] is None:
+            count = 2
+            while f"{base}-{count}".casefold() in taken:
+                count += 1
+            taken.add(f"{base}-{count}".casefold())
+            out[index] = f"{base}-{count}"
+    return [name for name in out if name is not None]

@@ -41,12 +41,14 @@ def examples_dir() -> Path:
 
 
 def files_in(folder: Path, suffixes: tuple[str, ...], *, skip: tuple[str, ...] = ()) -> list[Path]:
-    """The regular files directly in `folder` whose suffix is one of `suffixes` (any case), sorted by name.
+    """The entries directly in `folder` whose suffix is one of `suffixes` (any case), sorted by name.
 
-    Names starting with one of `skip` are left out (a portfolio's own output, hidden files).
+    Names starting with one of `skip` are left out (a portfolio's own output, hidden files). Sub-folders
+    are left out; anything else so named (a pipe, a device) is kept, so that reading it fails with a
+    line naming it instead of being skipped in silence.
     """
     return sorted(f for f in folder.iterdir()
-                  if f.suffix.lower() in suffixes and not f.name.startswith(skip) and f.is_file())
+                  if f.suffix.lower() in suffixes and not f.name.startswith(skip) and not f.is_dir())
 
 
 def expand_folders(inputs: Iterable[str | Path], suffixes: tuple[str, ...], *, skip: tuple[str, ...] = (),

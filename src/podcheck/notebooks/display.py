@@ -1,7 +1,7 @@
 """What the playbook notebooks call: check their parameters, open a unit, show headlines, save outputs.
 
 The notebooks stay thin: one call here turns the `parameters` cell into an assessed unit (or one clear
-error), tables come from podcheck.tables, and `Unit.save()` writes the result JSON and the reports
+error), tables come from podcheck.notebooks.tables, and `Unit.save()` writes the result JSON and the reports
 exactly as `podcheck assess` and `podcheck batch` do. HTML comes from templates/fragments/, escaped there.
 """
 
@@ -14,16 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .assess import assess
-from .catalog import Rubric, load_rubric
-from .errors import InputError
-from .files.assessment import load_assessment
-from .files.atomic import write_atomic
-from .files.locations import examples_dir
-from .fragments import fragment
-from .model import Assessment
-from .render import REPORT_FORMATS
-from .result import Result
+from ..assess import assess
+from ..catalog import Rubric, load_rubric
+from ..errors import InputError
+from ..files.assessment import load_assessment
+from ..files.atomic import write_atomic
+from ..files.locations import examples_dir
+from ..fragments import fragment
+from ..model import Assessment
+from ..render import REPORT_FORMATS
+from ..result import Result
 
 RESULT_FILE = "result.json"
 
@@ -68,7 +68,7 @@ class Unit:
         self.output_dir.mkdir(parents=True, exist_ok=True)
         written = {"json": write_atomic(self.output_dir / RESULT_FILE, self.result.to_json())}
         if self.formats:
-            from .render import write_unit_reports
+            from ..render import write_unit_reports
 
             written.update(write_unit_reports(self.result, self.assessment, self.output_dir, formats=self.formats))
         self.written = written

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from . import catalog
-from .model import ROLES, Assessment, Person
-from .result import Finding, Result
+from .. import catalog
+from ..model import ROLES, Assessment, Person
+from ..result import Finding, Result
 
 NONE = "—"
 

@@ -2,7 +2,8 @@
 
 Public functions:
     write_portfolio(entries, out_dir, failures=())  write portfolio.html/.csv/.json (and findings CSV)
-    portfolio_command(args)                         `podcheck portfolio RESULT... --out DIR`
+    expand_inputs, load_unit, write_portfolio_with_reports
+                                                    the steps of `podcheck portfolio RESULT... --out DIR`
 An entry is a PortfolioEntry: a Result plus links (relative to out_dir) to that unit's reports.
 """
 
@@ -14,20 +15,19 @@ import json
 import posixpath
 import re
 import statistics
-import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from . import __version__
-from .catalog import SEVERITIES, dimensions, stages
-from .errors import InputError
-from .files.atomic import neutralise, unique_names, write_atomic
-from .files.locations import expand_folders
-from .render import REPORT_FORMATS
-from .result import Result
+from .. import __version__
+from ..catalog import SEVERITIES, Rubric, dimensions, stages
+from ..files.atomic import neutralise, unique_names, write_atomic
+from ..files.locations import expand_folders
+from ..result import Result
+from .report import PAPERS, REPORT_FORMATS, write_unit_reports
+from .templates import environment
 
 PORTFOLIO_SCHEMA = "podcheck-portfolio/1"
 # What a unit's row may link to: its reports, its result, its executed notebook and its input.
@@ -61,7 +61,8 @@ def _as_failure(item: object) -> Failure:
     if isinstance(item, Failure):
         return item
     if isinstance(item, tuple | list):
-        return Failure(str(item[0]), str(item[1]), str(item[2]) if len(item) > 2 and item[2] is not None else None)
+        source = str(item[2]) if len(item) > 2 and item[2] is not None else None
+        return Failure(str(item[0]), str(item[1]), source)
 
     def pick(*names: str) -> Any:
         for name in names:
@@ -184,8 +185,8 @@ def build_portfolio(entries: Iterable[PortfolioEntry | Result], failures: Iterab
     by_id: dict[str, dict[str, Any]] = {}
     for r in rows:
         for f in r.result.findings:
-            item = by_id.setdefault(f.id, {"title": f.title, "severity": f.severity, "principles": f.principles,
-                                           "units": []})
+            item = by_id.setdefault(f.id, {"title": f.title, "severity": f.severity,
+                                           "principles": f.principles, "units": []})
             if SEVERITIES.index(f.severity) < SEVERITIES.index(item["severity"]):
                 item["severity"] = f.severity
             if r.result.unit not in item["units"]:
@@ -207,24 +208,24 @@ def _csv(rows: list[list[object]]) -> str:
 def portfolio_csv(p: Portfolio) -> str:
     """One row per unit (failed units included, with their reason), for a spreadsheet."""
     header = ["organization", "unit", "assessed_on", "status", "stage_level", "stage", "score",
-              "high_findings", "medium_findings", "low_findings",
+              *[f"{s}_findings" for s in SEVERITIES],
               *[f"score_{i}" for i, _ in p.dimensions], "reason", *[f"report_{f}" for f in LINK_KINDS]]
     out: list[list[object]] = [header]
     for row in p.rows:
         r, scores = row.result, row.dimension_scores
         out.append([r.organization, r.unit, r.assessed_on, "assessed", r.stage.level, r.stage.id, r.score,
-                    r.count("high"), r.count("medium"), r.count("low"), *[scores.get(i) for i, _ in p.dimensions],
+                    *[r.count(s) for s in SEVERITIES], *[scores.get(i) for i, _ in p.dimensions],
                     "", *[row.links.get(f, "") for f in LINK_KINDS]])
     for f in p.failures:
-        out.append(["", f.unit, "", "failed", "", "", "", "", "", "", *["" for _ in p.dimensions], f.reason,
-                    *["" for _ in LINK_KINDS]])
+        out.append(["", f.unit, "", "failed", "", "", "", *["" for _ in SEVERITIES], *["" for _ in p.dimensions],
+                    f.reason, *["" for _ in LINK_KINDS]])
     return _csv(out)
 
 
 def findings_csv(p: Portfolio) -> str:
     """One row per finding per unit, for pivoting in a spreadsheet or BI tool."""
-    out: list[list[object]] = [["organization", "unit", "finding", "severity", "pod", "people", "principles",
-                                "title", "message", "recommendation"]]
+    out: list[list[object]] = [["organization", "unit", "finding", "severity", "pod", "people",
+                                "principles", "title", "message", "recommendation"]]
     for row in p.rows:
         r = row.result
         for f in r.findings:
@@ -247,7 +248,8 @@ def portfolio_json(p: Portfolio) -> str:
                 "organization": row.result.organization,
                 "unit": row.result.unit,
                 "assessed_on": row.result.assessed_on,
-                "stage": {"level": row.result.stage.level, "id": row.result.stage.id, "name": row.result.stage.name},
+                "stage": {"level": row.result.stage.level, "id": row.result.stage.id,
+                          "name": row.result.stage.name},
                 "score": row.result.score,
                 "dimensions": {i: row.dimension_scores.get(i) for i, _ in p.dimensions},
                 "findings": {s: row.result.count(s) for s in SEVERITIES},
@@ -267,8 +269,6 @@ def portfolio_json(p: Portfolio) -> str:
 
 def portfolio_html(p: Portfolio, *, paper: str = "a4") -> str:
     """The portfolio report: units × stage, score and dimensions as a heat table, common findings, failures."""
-    from .render import PAPERS, environment
-
     return environment().get_template("html/portfolio.html.j2").render(
         p=p, ladder=stages(), version=__version__, page_size=PAPERS[paper],
     )
@@ -301,7 +301,7 @@ def write_portfolio(
     }
 
 
-# ---------------------------------------------------------------- `podcheck portfolio`
+# ---------------------------------------------------------------- the steps of `podcheck portfolio`
 
 
 def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
@@ -310,10 +310,11 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
                           check="result JSON or assessment YAML files")
 
 
-def _load_unit(path: Path, rubric: Any) -> tuple[Result, Any]:
-    from .assess import assess
-    from .files.assessment import load_assessment
-    from .files.results import load_result_json, looks_like_result_json
+def load_unit(path: Path, rubric: Rubric | None = None) -> tuple[Result, Any]:
+    """A unit's Result from its result JSON, or from its assessment file (then also the assessment)."""
+    from ..assess import assess
+    from ..files.assessment import load_assessment
+    from ..files.results import load_result_json, looks_like_result_json
 
     if looks_like_result_json(path):
         return load_result_json(path), None
@@ -321,31 +322,15 @@ def _load_unit(path: Path, rubric: Any) -> tuple[Result, Any]:
     return assess(assessment, rubric), assessment
 
 
-def portfolio_command(args: Any) -> int:
-    """`podcheck portfolio RESULT... --out DIR`: per-unit HTML reports and the portfolio; 1 if some inputs failed."""
-    from .catalog import load_rubric
-    from .render import write_unit_reports
+def write_portfolio_with_reports(
+    units: Sequence[tuple[Result, Any]], out: Path, failures: Iterable[Failure] = (),
+) -> dict[str, Path]:
+    """Each unit's HTML report in a subfolder of out named after it, then the portfolio linking to them.
 
-    rubric = load_rubric(args.rubric) if getattr(args, "rubric", None) else None
-    paths = expand_inputs(args.inputs)
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise InputError.single(str(out), "is a file; --out needs a folder")
-    loaded: list[tuple[Result, Any]] = []
-    failures: list[Failure] = []
-    for path in paths:
-        try:
-            loaded.append(_load_unit(path, rubric))
-        except InputError as exc:
-            for problem in exc.problems:
-                print(f"podcheck: {problem}", file=sys.stderr)
-            failures.append(Failure(path.name, exc.summary(), str(path)))
+    `units` are (result, assessment or None) pairs as load_unit gives them; returns write_portfolio's files.
+    """
     entries = []
-    for (result, assessment), name in zip(loaded, unique_names([r.unit for r, _ in loaded]), strict=True):
+    for (result, assessment), name in zip(units, unique_names([r.unit for r, _ in units]), strict=True):
         written = write_unit_reports(result, assessment, out / name, formats=("html",), stem=name)
         entries.append(PortfolioEntry(result, {fmt: f"{name}/{path.name}" for fmt, path in written.items()}))
-    files = write_portfolio(entries, out, failures)
-    print(f"wrote {files['html']} ({len(entries)} unit{'s' if len(entries) != 1 else ''}"
-          f"{f', {len(failures)} failed' if failures else ''}), {files['csv'].name}, {files['json'].name}",
-          file=sys.stderr)
-    return 1 if failures else 0
+    return write_portfolio(entries, out, failures)

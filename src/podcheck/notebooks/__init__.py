@@ -1,0 +1,1 @@
+"""What the playbook notebooks call: `display` opens a unit and shows headlines, `tables` gives DataFrames."""
