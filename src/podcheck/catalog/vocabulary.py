@@ -68,11 +68,12 @@ class HorizonLabel(Entry):
 
 
 class Labels(Entry):
-    """The words shown for roles, severities and horizons."""
+    """The words shown for roles, severities and horizons, and for choice values that are not plain words."""
 
     roles: dict[str, str]
     severities: dict[Severity, str]
     horizons: dict[Horizon, HorizonLabel]
+    words: dict[str, str]
 
 
 PACKAGE = __package__ or "podcheck.catalog"
@@ -123,7 +124,7 @@ def question_ids() -> set[str]:
 
 @functools.cache
 def labels() -> Labels:
-    """The one table of words for roles, severities and horizons."""
+    """The one table of words for roles, severities, horizons and choice values."""
     # Imported here, not at the top: the model reads the rubric's answer scale from this package.
     from ..model import ROLES
 

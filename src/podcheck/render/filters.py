@@ -11,7 +11,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..catalog import SEVERITIES
+from ..catalog import SEVERITIES, labels
 from ..result import Result
 
 _MD_BACKSLASH = re.compile(r"([\\`*_\[\]~|#])")
@@ -31,14 +31,10 @@ def md_cell(value: object) -> Markup:
     return md_escape(" ".join(str(value).split()))
 
 
-_LABELS = {"mis": "MIS", "sme": "subject-matter expert", "qa": "QA", "ipaas": "iPaaS",
-           "embedded-ipaas": "embedded iPaaS"}
-
-
 def humanise(key: object) -> str:
     """An id or key as words: 'core_limit' → 'core limit', 'software-engineering' → 'software engineering'."""
     text = str(key)
-    return _LABELS.get(text, text.replace("_", " ").replace("-", " "))
+    return labels().words.get(text, text.replace("_", " ").replace("-", " "))
 
 
 def plain(value: object) -> str:
