@@ -56,7 +56,7 @@ lint: $(TEST_STAMP)
 # The workshop starts without Pango: its hand-out tab then writes HTML and says what PDFs need.
 workshop: $(RUN_STAMP)
 	@$(MAKE) --no-print-directory system-pdf || echo "podcheck: starting the workshop without PDF hand-outs" >&2
-	@$(BIN)/python -m podcheck.workshop_server
+	@$(BIN)/python -m podcheck.workshop
 
 clean:
 	rm -rf $(VENV) reports/*/ reports/*.* .pytest_cache

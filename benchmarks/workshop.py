@@ -32,7 +32,7 @@ import yaml
 from comm.base_comm import BaseComm
 
 import podcheck
-from podcheck import workshop_state as ws
+from podcheck import workshop as ws
 
 BACKGROUNDS = ["mis", "business-analysis", "software-engineering", "business-process", "solution-engineering"]
 
@@ -86,7 +86,7 @@ def browser_round_trips(data: dict, edits: int) -> tuple[float, list[float]]:
     """Seconds until 50 rows show after Run All, and ms per slider edit from key press to updated page."""
     from playwright.sync_api import sync_playwright
 
-    from podcheck import workshop_server as server
+    from podcheck.workshop import launcher as server
 
     base = Path(tempfile.mkdtemp(prefix="podcheck-bench-lab-"))
     root = base / "root"
@@ -104,7 +104,8 @@ def browser_round_trips(data: dict, edits: int) -> tuple[float, list[float]]:
         server.wait_until_ready(lab)
         with sync_playwright() as pw:
             chromium = pw.chromium.launch(executable_path=os.environ.get("PODCHECK_CHROMIUM", "/usr/bin/chromium"),
-                                          args=["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                          args=["--headless=new", "--no-sandbox", "--disable-gpu",
+                                                "--disable-dev-shm-usage",
                                                 "--disable-background-networking", "--disable-component-update",
                                                 "--disable-sync", "--no-first-run"])
             page = chromium.new_page(viewport={"width": 1600, "height": 1000})
@@ -120,8 +121,8 @@ def browser_round_trips(data: dict, edits: int) -> tuple[float, list[float]]:
             page.click(".lm-MenuBar-itemLabel:text-is('Run')")
             started = time.perf_counter()
             page.click("li.lm-Menu-item[data-command='runmenu:run-all']:not(.lm-mod-disabled)")
-            page.wait_for_function(f"() => document.querySelectorAll('.podcheck-person').length === {len(data['people'])}",
-                                   timeout=120_000)
+            shown = f"document.querySelectorAll('.podcheck-person').length === {len(data['people'])}"
+            page.wait_for_function(f"() => {shown}", timeout=120_000)
             shown_s = time.perf_counter() - started
             readout = page.locator(".podcheck-person").nth(2).locator(".podcheck-share-technologist .widget-readout")
             trips = []
@@ -163,9 +164,11 @@ def main() -> None:
     rows.append(("to_yaml (file text)", timed(lambda: ws.to_yaml(model), args.edits)))
     share = iter([0.5, 1.0] * (args.edits + 2))
     memory = ws.WorkshopState(None, data)
-    rows.append(("state.apply", timed(lambda: memory.apply(ws.set_role_share(2, "technologist", next(share))), args.edits)))
+    rows.append(("state.apply",
+                 timed(lambda: memory.apply(ws.set_role_share(2, "technologist", next(share))), args.edits)))
     state = ws.WorkshopState.open(path, history_keep=20)
-    rows.append(("state.apply+save", timed(lambda: state.apply(ws.set_role_share(2, "technologist", next(share))), args.edits)))
+    rows.append(("state.apply+save",
+                 timed(lambda: state.apply(ws.set_role_share(2, "technologist", next(share))), args.edits)))
 
     comm.create_comm = JsonComm  # every widget's messages are now encoded and counted
     from podcheck import workshop

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from podcheck import workshop_state as ws
+from podcheck import workshop as ws
 from podcheck.errors import InputError
 from podcheck.files.atomic import WriteError, read_bounded, write_atomic
 

@@ -141,7 +141,7 @@ def test_make_workshop_starts_without_the_pdf_libraries(tmp_path: Path) -> None:
                          cwd=ROOT, capture_output=True, text=True, timeout=60,
                          env={"PATH": no_apt_path(tmp_path / "bin"), "HOME": str(tmp_path)})
     assert run.returncode == 0, run.stderr
-    assert "workshop started: podcheck.workshop_server" in run.stdout
+    assert "workshop started: podcheck.workshop" in run.stdout
     assert "brew install pango" in run.stderr
     assert "starting the workshop without PDF hand-outs" in run.stderr
 

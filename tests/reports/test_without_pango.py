@@ -85,7 +85,7 @@ def test_other_formats_work_without_pango(no_pango, capsys, fmt: str) -> None:
 def test_importing_podcheck_never_loads_weasyprint(no_pango_env) -> None:
     # A fresh interpreter: what `import podcheck`, the CLI, batch and the workshop load at start-up.
     code = ("import sys, podcheck, podcheck.cli, podcheck.render, podcheck.batch, podcheck.render.portfolio, "
-            "podcheck.notebooks.display, podcheck.notebooks.tables, podcheck.workshop, podcheck.workshop_server\n"
+            "podcheck.notebooks.display, podcheck.notebooks.tables, podcheck.workshop.app, podcheck.workshop.launcher\n"
             "print(sorted(m for m in sys.modules if m.startswith('weasyprint')))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=no_pango_env,
                          cwd=ROOT, timeout=120)

@@ -26,7 +26,7 @@ import pytest
 import yaml
 from playwright.sync_api import Locator, Page, expect
 
-from podcheck import workshop_server
+from podcheck.workshop import launcher as workshop_server
 
 from .conftest import SMALL_UNIT
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from jupyter_client.manager import KernelManager
 
-from podcheck import workshop_state as ws
+from podcheck import workshop as ws
 
 pytestmark = pytest.mark.slow
 

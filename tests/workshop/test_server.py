@@ -24,7 +24,7 @@ from typing import Any
 import psutil
 import pytest
 
-from podcheck import workshop_server
+from podcheck.workshop import launcher as workshop_server
 
 
 def test_command_binds_loopback_and_keeps_the_token_out_of_the_process_list(tmp_path):
@@ -131,7 +131,7 @@ def running(process: psutil.Process) -> bool:
 
 @pytest.fixture
 def launcher(tmp_path: Path) -> Iterator[Callable[..., Launcher]]:
-    """Start `python -m podcheck.workshop_server` with its home, temporary and Jupyter folders under tmp_path."""
+    """Start `python -m podcheck.workshop` with its home, temporary and Jupyter folders under tmp_path."""
     started: list[psutil.Process] = []
 
     def launch(*args: str, ready: bool = True) -> Launcher:
@@ -144,7 +144,7 @@ def launcher(tmp_path: Path) -> Iterator[Callable[..., Launcher]]:
                    JUPYTER_DATA_DIR=str(home / "data"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
                    IPYTHONDIR=str(home / "ipython"), JUPYTER_PLATFORM_DIRS="1")
         log = (tmp_path / "launcher.log").open("w")
-        process = subprocess.Popen([sys.executable, "-m", "podcheck.workshop_server", "--root", str(root), *args],
+        process = subprocess.Popen([sys.executable, "-m", "podcheck.workshop", "--root", str(root), *args],
                                    env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, text=True,
                                    start_new_session=True)  # its own process group, like a shell's job
         log.close()

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 import podcheck
-from podcheck import workshop_state as ws
+from podcheck import workshop as ws
 
 
 def finding_ids(result: podcheck.Result) -> set[str]:

@@ -1,11 +1,13 @@
-"""The workshop widgets without a browser: edits through widgets, problems next to fields, escaping, what-if, hand-out."""
+"""The workshop widgets without a browser: edits through widgets, problems next to fields, escaping, what-if,
+hand-out."""
 
 from __future__ import annotations
 
 import yaml
 
 from podcheck import workshop
-from podcheck import workshop_state as ws
+from podcheck import workshop as ws
+from podcheck.workshop import whatif
 
 HOSTILE = """\
 schema: podcheck/1
@@ -113,7 +115,7 @@ def test_what_if_in_the_ui_is_kept_only_on_request(unit_file):
 
     ui.move_who.value = "Bo Chen"
     ui.move_to.value = ""
-    ui._try(lambda: workshop._chosen(ui.move_who.value, ui.move_to.value))
+    ui._try(lambda: whatif._chosen(ui.move_who.value, ui.move_to.value))
     assert "Choose everything in that line first" in ui.status.value
 
     ui._try(lambda: ws.add_person("New Analyst", "CRM", roles={"analyst": 1.0}))

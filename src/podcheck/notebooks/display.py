@@ -2,7 +2,7 @@
 
 The notebooks stay thin: one call here turns the `parameters` cell into an assessed unit (or one clear
 error), tables come from podcheck.notebooks.tables, and `Unit.save()` writes the result JSON and the reports
-exactly as `podcheck assess` and `podcheck batch` do. Every piece of text placed into HTML is escaped.
+exactly as `podcheck assess` and `podcheck batch` do. HTML comes from templates/fragments/, escaped there.
 """
 
 from __future__ import annotations
@@ -15,15 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from ..assess import assess
-from ..catalog import SEVERITIES, Rubric, load_rubric, principles
+from ..catalog import Rubric, load_rubric
 from ..errors import InputError
 from ..files.assessment import load_assessment
 from ..files.atomic import write_atomic
 from ..files.locations import examples_dir
+from ..fragments import fragment
 from ..model import Assessment
 from ..render import REPORT_FORMATS
 from ..result import Result
-from ..text import html_text as _e
 
 RESULT_FILE = "result.json"
 
@@ -141,11 +141,11 @@ def open_unit(
     return Unit(source, assessment, assess(assessment, rubric), out, chosen, rubric, is_example)
 
 
-# ---------------------------------------------------------------- small HTML pieces (always escaped)
+# ---------------------------------------------------------------- small HTML pieces (templates/fragments/)
 
 
 class Html:
-    """Trusted, already-escaped HTML that Jupyter displays as such."""
+    """A rendered fragment (escaped by its template) that Jupyter displays as HTML."""
 
     def __init__(self, markup: str) -> None:
         self.markup = markup
@@ -163,51 +163,30 @@ class Html:
 
 def headline(unit: Unit) -> Html:
     """Unit, organisation, date, stage and score in one box."""
-    r = unit.result
-    counts = ", ".join(f"{r.count(s)} {s}" for s in SEVERITIES)
-    note = (f"<p><em>This is the bundled example {_e(unit.source.name)}; set <code>assessment_file</code> "
-            "in the parameters cell to assess your own unit.</em></p>") if unit.is_example else ""
-    return Html(
-        '<div style="border-left:4px solid #1f3a5f;padding:.4em .9em;margin:.4em 0">'
-        f"<strong>{_e(r.unit)}</strong> · {_e(r.organization)} · assessed {_e(r.assessed_on)}<br>"
-        f"Stage {r.stage.level} of 4: <strong>{_e(r.stage.name)}</strong> ({_e(r.stage.id)}) · "
-        f"score <strong>{r.score}</strong>/100 · findings: {_e(counts)}"
-        f"{note}</div>"
-    )
+    return Html(fragment("headline", unit=unit))
 
 
 def principle_list(ids: Iterable[str]) -> Html:
     """The principles with these ids as a short list: id and title."""
-    items = "".join(f"<li><strong>{_e(p)}</strong> {_e(principles()[p])}</li>" for p in ids)
-    return Html(f"<ul>{items}</ul>")
+    return Html(fragment("principles", ids=list(ids)))
 
 
 def finding_notes(unit: Unit, prefixes: Iterable[str]) -> Html:
     """Each matching finding's message and recommendation, or a line saying there are none."""
     from .tables import select
 
-    chosen = select(unit.result.findings, tuple(prefixes))
-    if not chosen:
-        return Html("<p>No findings of this kind for this unit.</p>")
-    items = "".join(
-        f"<li><strong>[{_e(f.severity)}] {_e(f.title)}</strong>"
-        f"{' · pod ' + _e(f.pod) if f.pod else ''}<br>{_e(f.message)}<br>→ {_e(f.recommendation)}</li>"
-        for f in chosen
-    )
-    return Html(f"<ul>{items}</ul>")
+    return Html(fragment("finding_notes", findings=select(unit.result.findings, tuple(prefixes))))
 
 
 def bullet_list(items: Iterable[Any], empty: str = "Nothing to list.") -> Html:
     """A plain bulleted list of texts (escaped)."""
-    inner = "".join(f"<li>{_e(item)}</li>" for item in items)
-    return Html(f"<ul>{inner}</ul>" if inner else f"<p>{_e(empty)}</p>")
+    return Html(fragment("bullets", items=list(items), empty=empty))
 
 
 def saved(unit: Unit) -> Html:
     """What save() wrote, relative to the output folder, or why nothing was written."""
     if unit.output_dir is None:
-        return Html("<p>No <code>output_dir</code> given, so nothing was written. Set it in the parameters "
-                    "cell to save the result JSON and the reports.</p>")
+        return Html(fragment("not_saved"))
     names = [f"{fmt}: {path.relative_to(unit.output_dir) if path.is_relative_to(unit.output_dir) else path}"
              for fmt, path in unit.written.items()]
     return bullet_list(names, "Nothing was written.")

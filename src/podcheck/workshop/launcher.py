@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .files.locations import playbook_dir
+from ..files.locations import playbook_dir
 
 NOTEBOOK = "00-workshop.ipynb"
 HOST = "127.0.0.1"

@@ -1,0 +1,65 @@
+"""The Questionnaire tab: each question scored on the answer scale, with a note on why the room chose it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+
+from ..catalog import DEFAULT_RUBRIC, questions
+from ..fragments import fragment
+from . import changes as ch
+from .controls import as_text, lines_html, note, show
+from .tab import Tab
+
+NOT_ANSWERED = 0  # the toggle's value for "not answered": below the scale, and false like a missing answer
+
+
+class QuestionnaireTab(Tab):
+    """One block per question in the catalog: the question, what its two ends mean, a score and a note."""
+
+    def _questions_tab(self) -> w.Widget:
+        self.answer_fields: dict[str, tuple[w.Widget, str]] = {}
+        self.answer_errors: dict[str, w.HTML] = {}
+        self.answer_scores: dict[str, w.ToggleButtons] = {}
+        self.answer_notes: dict[str, w.Text] = {}
+        scale = DEFAULT_RUBRIC.answer_scale  # fixed by the file format, so every rubric shares it
+        points = range(scale.lowest, scale.highest + 1)
+        items: list[w.Widget] = [note(
+            f"Answer what the team list cannot show, {scale.lowest} (weak) to {scale.highest} (strong); "
+            "“not answered” leaves the question out of the scores. A note records why the room chose it.")]
+        for q in questions():
+            score = w.ToggleButtons(options=[("not answered", NOT_ANSWERED), *((str(p), p) for p in points)],
+                                    style={"button_width": "auto"})
+            score.add_class("podcheck-answer-score").add_class(f"podcheck-q-{q.id}")
+            why = w.Text(placeholder="note (optional)", continuous_update=False,
+                         layout=w.Layout(width="95%")).add_class("podcheck-answer-note")
+            err = w.HTML().add_class("podcheck-error")
+            self.watch(score, lambda v, qid=q.id: ch.set_answer(qid, v or None, self.answer_notes[qid].value))
+            self.watch(why, lambda v, qid=q.id: ch.set_answer(qid, self.answer_scores[qid].value or None, v))
+            self.answer_scores[q.id], self.answer_notes[q.id], self.answer_errors[q.id] = score, why, err
+            self.answer_fields[f"answers.{q.id}"] = (score, "answer")
+            self.answer_fields[f"answers.{q.id}.score"] = (score, "score")
+            self.answer_fields[f"answers.{q.id}.note"] = (why, "note")
+            question = w.HTML(fragment("workshop/question", q=q, scale=scale))
+            items.append(w.VBox([question, score, why, err]).add_class("podcheck-question"))
+        return w.VBox(items)
+
+    def _sync_answers(self, data: dict[str, Any]) -> None:
+        """Show each question's score and note as the file has them."""
+        answers = data.get("answers") if isinstance(data.get("answers"), dict) else {}
+        scale = DEFAULT_RUBRIC.answer_scale
+        points = range(scale.lowest, scale.highest + 1)
+        for qid, score in self.answer_scores.items():
+            answer = answers.get(qid)
+            if isinstance(answer, int) and not isinstance(answer, bool):
+                answer = {"score": answer}
+            answer = answer if isinstance(answer, dict) else {}
+            given = answer.get("score")
+            show(score, value=given if given in points else NOT_ANSWERED)
+            show(self.answer_notes[qid], value=as_text(answer.get("note")))
+
+    def _show_answer_problems(self, errors: dict[str, list[str]]) -> None:
+        """Each question's problems under it."""
+        for qid, area in self.answer_errors.items():
+            show(area, value=lines_html(m for p, ms in errors.items() if p == f"answers.{qid}" for m in ms))

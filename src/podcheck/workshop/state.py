@@ -1,0 +1,433 @@
+"""The workshop's state, without widgets: the team being edited, its problems, its result, autosave, what-if.
+
+Edits are `Change`s (see changes.py): a plain-words description and a function over the assessment in
+file form (a dict). `WorkshopState.apply` runs a change on a copy, validates the whole unit with
+`parse_assessment`, and then either accepts it (re-assesses and writes the file atomically, keeping
+what it replaced in `.history/`) or keeps it as a draft with problems mapped to field paths, leaving
+the file on disk untouched. A `WhatIf` tries changes on top of the current team and compares before
+and after; nothing reaches the file until `keep()`.
+
+The file may change under the workshop: edited by hand, or saved by a second tab or kernel. The state
+remembers the hash of what it last read or wrote, and before each save compares it with the file. If
+they differ, it does not overwrite the file: this session's version goes to a copy in `.history/`
+(kept while the conflict lasts, and never pruned), and the facilitator chooses: `reload()` takes the
+file's version, `keep_mine()` writes this session's version and keeps the file's in `.history/`.
+Either way nothing is lost, and nothing is decided behind the facilitator's back.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..assess import assess
+from ..catalog import Rubric
+from ..compare import finding_identity, match_findings
+from ..errors import InputError, Problem
+from ..files.assessment import assessment_yaml, parse_assessment
+from ..files.atomic import read_bounded, write_atomic
+from ..files.safe_yaml import MAX_FILE_BYTES, read_yaml_mapping
+from ..model import SCHEMA, Assessment
+from ..result import Finding, Result
+from .changes import Change, Data, WorkshopError, combine
+from .problems import describe_path, field_errors
+
+HISTORY_DIR = ".history"
+HISTORY_KEEP = 50
+FILE_HEADER = (
+    "# Saved by the podcheck workshop after every accepted edit.\n"
+    "# The versions it replaced are in the .history/ folder beside this file.\n"
+)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """The file changed on disk since this state last read or wrote it; this session's version is in `copy`."""
+
+    file: Path
+    copy: Path
+
+    @property
+    def message(self) -> str:
+        """What happened and what the facilitator can do, in one line."""
+        return (f"Not saved to {self.file.name}: it was changed outside this workshop. This session's version "
+                f"is kept in {HISTORY_DIR}/{self.copy.name}; reload the file, or keep your version.")
+
+
+@dataclass
+class Outcome:
+    """What happened to one change: accepted and saved, kept as a draft with problems, or refused; and
+    whether the file had changed on disk, so that the change went to a copy instead."""
+
+    accepted: bool
+    saved: Path | None = None
+    problems: list[Problem] = field(default_factory=list)
+    refused: str | None = None
+    conflict: Conflict | None = None
+
+    @property
+    def message(self) -> str:
+        """One line for the facilitator's status bar."""
+        if self.refused:
+            return self.refused
+        if self.problems:
+            n = len(self.problems)
+            return f"Not saved yet: fix the {n} problem{'s' if n != 1 else ''} marked in red."
+        if self.conflict:
+            return self.conflict.message
+        return "Saved." if self.saved else "Up to date."
+
+
+# ---------------------------------------------------------------- before and after a what-if
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Before and after a what-if: stage, score and which findings appear or go away."""
+
+    before: Result
+    after: Result
+    added: list[Finding]
+    resolved: list[Finding]
+
+    @property
+    def stage_changed(self) -> bool:
+        """The what-if moves the unit to another stage."""
+        return self.before.stage.id != self.after.stage.id
+
+    @property
+    def score_delta(self) -> int:
+        """How many points the overall score moves."""
+        return self.after.score - self.before.score
+
+    def is_resolved(self, finding: Finding) -> bool:
+        """The finding (of the result before) is gone after the what-if."""
+        return finding_identity(finding) in {finding_identity(f) for f in self.resolved}
+
+    def is_new(self, finding: Finding) -> bool:
+        """The finding (of the result after) was not there before the what-if."""
+        return finding_identity(finding) in {finding_identity(f) for f in self.added}
+
+
+# ---------------------------------------------------------------- the state
+
+
+def blank(organization: str = "Our company", unit: str = "Our integration team", *,
+          today: dt.date | None = None) -> Data:
+    """A new unit: one empty pod and nobody in it yet (valid, so it can be saved straight away)."""
+    return {
+        "schema": SCHEMA,
+        "organization": organization,
+        "unit": unit,
+        "assessed_on": (today or dt.date.today()).isoformat(),
+        "pods": [{"name": "Pod 1"}],
+        "people": [],
+    }
+
+
+def to_yaml(model: Assessment) -> str:
+    """The assessment in file form, as `podcheck assess` reads it."""
+    return assessment_yaml(model, header=FILE_HEADER)
+
+
+def _current_bytes(path: Path) -> bytes | None:
+    """What the file holds now, or None if there is none. Anything but an ordinary file of at most
+    MAX_FILE_BYTES raises OSError without being read (a FIFO would block)."""
+    try:
+        return read_bounded(path, MAX_FILE_BYTES, what="an assessment file")
+    except InputError as exc:
+        if exc.problems[0].code == "not-found":
+            return None
+        raise OSError(str(exc)) from None
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _hash_of(path: Path) -> str | None:
+    """The hash of the file's content now; None if there is no file (or it is not an ordinary one)."""
+    try:
+        data = _current_bytes(path)
+    except OSError:
+        return None
+    return _hash(data) if data is not None else None
+
+
+class WorkshopState:
+    """One unit being assessed live: the data in file form, its problems, its last good result, autosave."""
+
+    def __init__(self, path: str | Path | None, data: Data, *, rubric: Rubric | None = None,
+                 history_keep: int = HISTORY_KEEP) -> None:
+        self.path = Path(path) if path is not None else None
+        self.rubric = rubric
+        self.history_keep = history_keep
+        self.data: Data = copy.deepcopy(data)
+        self.problems: list[Problem] = []
+        self.model: Assessment | None = None
+        self.result: Result | None = None
+        self.saved_at: dt.datetime | None = None
+        self.revision = 0  # bumped on every accepted change; what-ifs use it to see the team move under them
+        self.conflict: Conflict | None = None
+        # Hash of the file as this state last read or wrote it; None: never seen, so never overwritten.
+        self._seen: str | None = None
+        self._validate()
+
+    # -- opening
+
+    @classmethod
+    def open(cls, path: str | Path, *, organization: str | None = None, unit: str | None = None,
+             rubric: Rubric | None = None, history_keep: int = HISTORY_KEEP) -> WorkshopState:
+        """Resume from the file if it exists, else start a blank unit and save it there at once."""
+        path = Path(path)
+        if path.exists():
+            # Hashed before it is read: if it changes in between, the next save sees a change (safe),
+            # rather than taking the newer file for the one that was read.
+            seen = _hash_of(path)
+            data, _ = read_yaml_mapping(path)
+            state = cls(path, data, rubric=rubric, history_keep=history_keep)
+            state._seen = seen
+            return state
+        kwargs = {k: v for k, v in (("organization", organization), ("unit", unit)) if v}
+        state = cls(path, blank(**kwargs), rubric=rubric, history_keep=history_keep)
+        state.save()
+        return state
+
+    # -- validation
+
+    @property
+    def valid(self) -> bool:
+        """The data as edited is a valid assessment (and so is what the file holds)."""
+        return not self.problems
+
+    @property
+    def file_name(self) -> str:
+        """The file's name, as problems mention it."""
+        return self.path.name if self.path else "<workshop>"
+
+    def _check(self, data: Data) -> tuple[Assessment | None, list[Problem]]:
+        try:
+            return parse_assessment(data, file=self.file_name), []
+        except InputError as exc:
+            return None, list(exc.problems)
+
+    def _validate(self) -> None:
+        model, problems = self._check(self.data)
+        self.problems = problems
+        if model is not None:
+            self.model = model
+            self.result = assess(model, self.rubric)
+
+    def field_errors(self, fields: Iterable[str]) -> dict[str, list[str]]:
+        """The current problems, each under the field that should show it."""
+        return field_errors(self.problems, fields)
+
+    # -- editing
+
+    def apply(self, change: Change, *, save: bool = True) -> Outcome:
+        """Make a change; if the unit is then valid, re-assess and (by default) save it."""
+        candidate = copy.deepcopy(self.data)
+        try:
+            change.apply(candidate)
+        except WorkshopError as exc:
+            return Outcome(False, refused=f"Cannot {change.description}: {exc}.")
+        self.data = candidate
+        self._validate()
+        if self.problems:
+            return Outcome(False, problems=list(self.problems))
+        self.revision += 1
+        if not save:
+            return Outcome(True)
+        saved = self.save()
+        return Outcome(True, saved=saved, conflict=self.conflict)
+
+    # -- saving
+
+    def save(self) -> Path | None:
+        """Write the current (valid) unit to its file atomically, keeping the replaced version in .history/.
+
+        If the file changed on disk since this state last read or wrote it, the file is left alone and
+        this version goes to the conflict copy instead (see `conflict`); returns None then.
+        """
+        if self.path is None or self.model is None or self.problems:
+            return None
+        payload = to_yaml(self.model).encode("utf-8")
+        try:
+            old = _current_bytes(self.path)
+            changed = old is not None and _hash(old) != self._seen
+        except OSError:
+            old, changed = None, True  # not an ordinary file (or unreadable): never write over it
+        if changed:
+            self._keep_conflict_copy(payload)
+            return None
+        self.conflict = None  # in step with the file again (it may have been put back as it was)
+        if old is not None and old == payload:
+            return None
+        if old is not None:
+            self._keep_history(old)
+        write_atomic(self.path, payload)
+        self._seen = _hash(payload)
+        self.saved_at = dt.datetime.now()
+        return self.path
+
+    def _keep_conflict_copy(self, payload: bytes) -> None:
+        assert self.path is not None and self.history_dir is not None
+        if self.conflict is None:
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            copy_path = self.history_dir / f"{self.path.stem}.conflict-{stamp}{self.path.suffix}"
+            n = 1
+            while copy_path.exists():
+                n += 1
+                copy_path = self.history_dir / f"{self.path.stem}.conflict-{stamp}-{n}{self.path.suffix}"
+            self.conflict = Conflict(self.path, copy_path)
+        # One copy per conflict, updated with every edit until the facilitator decides.
+        write_atomic(self.conflict.copy, payload)
+
+    def reload(self) -> Outcome:
+        """Take the file's version from disk, e.g. after a conflict. This session's version is saved first
+        (to the file if it did not change, else to the conflict copy), so reloading never loses it."""
+        if self.path is None:
+            return Outcome(False, refused="There is no file to reload.")
+        try:
+            self.save()
+        except OSError as exc:
+            return Outcome(False, refused=f"Cannot reload {self.file_name}: this session's version could not be "
+                                          f"kept first ({exc.strerror or exc}).")
+        try:
+            seen = _hash_of(self.path)
+            data, _ = read_yaml_mapping(self.path)
+        except InputError as exc:
+            problem = exc.problems[0]
+            where = f"{problem.path}: " if problem.path else ""
+            line = f" (line {problem.line})" if problem.line else ""
+            return Outcome(False, refused=f"Cannot reload {self.file_name}: {where}{problem.message}{line}.")
+        except OSError as exc:
+            return Outcome(False, refused=f"Cannot reload {self.file_name}: {exc.strerror or exc}.")
+        self.data = copy.deepcopy(data)
+        self.model, self.result = None, None
+        self._validate()
+        self.revision += 1
+        self._seen, self.conflict = seen, None
+        return Outcome(True)
+
+    def keep_mine(self) -> Outcome:
+        """After a conflict: write this session's version to the file; the file's version goes to .history/."""
+        if self.conflict is None:
+            return Outcome(True)
+        if self.problems or self.model is None:
+            return Outcome(False, problems=list(self.problems),
+                           refused="Fix the problems marked in red before keeping your version.")
+        assert self.path is not None
+        self._seen = _hash_of(self.path)  # what is there now is what this save replaces (into .history/)
+        saved = self.save()
+        return Outcome(True, saved=saved, conflict=self.conflict)
+
+    @property
+    def history_dir(self) -> Path | None:
+        """Where replaced versions of the file are kept."""
+        return self.path.parent / HISTORY_DIR if self.path else None
+
+    def history(self) -> list[Path]:
+        """Replaced versions of this file, oldest first."""
+        if self.history_dir is None or not self.history_dir.is_dir():
+            return []
+        stamp = r"-\d{8}-\d{6}-\d{6}(-\d+)?"  # as _keep_history names them
+        pattern = re.compile(re.escape(self.path.stem) + stamp + re.escape(self.path.suffix) + "$")
+        return sorted(p for p in self.history_dir.iterdir() if pattern.match(p.name))
+
+    def _keep_history(self, old: bytes) -> None:
+        assert self.path is not None and self.history_dir is not None
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        target = self.history_dir / f"{self.path.stem}-{stamp}{self.path.suffix}"
+        n = 1
+        while target.exists():
+            n += 1
+            target = self.history_dir / f"{self.path.stem}-{stamp}-{n}{self.path.suffix}"
+        write_atomic(target, old, mode=self.path.stat().st_mode & 0o777)  # as private as the roster
+        for stale in self.history()[: -self.history_keep or None]:
+            stale.unlink(missing_ok=True)
+
+    # -- what-if
+
+    def what_if(self) -> WhatIf:
+        """A sandbox of changes on top of the current unit; the file is untouched until it is kept."""
+        if not self.valid or self.result is None:
+            raise WorkshopError("fix the problems marked in red before trying a what-if")
+        return WhatIf(self)
+
+
+class WhatIf:
+    """Changes tried on a copy of the current unit, compared before and after, kept or discarded."""
+
+    def __init__(self, state: WorkshopState) -> None:
+        self.state = state
+        self.changes: list[Change] = []
+        self.after: Result = state.result  # type: ignore[assignment]
+        self.problems: list[Problem] = []
+
+    @property
+    def before(self) -> Result:
+        """The unit as it is now (the saved file)."""
+        assert self.state.result is not None
+        return self.state.result
+
+    def _data_with(self, changes: list[Change]) -> Data:
+        data = copy.deepcopy(self.state.data)
+        for change in changes:
+            change.apply(data)
+        return data
+
+    def try_change(self, change: Change) -> Outcome:
+        """Add a change to the scenario if the unit stays valid with it; otherwise say why not."""
+        try:
+            data = self._data_with([*self.changes, change])
+        except WorkshopError as exc:
+            return Outcome(False, refused=f"Cannot {change.description}: {exc}.")
+        model, problems = self.state._check(data)
+        if model is None:
+            words = "; ".join(f"{describe_path(data, p.path)}: {p.message}" if p.path else p.message
+                              for p in problems)
+            return Outcome(False, problems=problems, refused=f"Cannot {change.description}: {words}.")
+        self.changes.append(change)
+        self.after = assess(model, self.state.rubric)
+        return Outcome(True)
+
+    def undo(self) -> None:
+        """Take back the last change tried."""
+        if self.changes:
+            self.changes.pop()
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute 'after' on top of the unit as it is now (it may have been edited meanwhile)."""
+        try:
+            model, _ = self.state._check(self._data_with(self.changes))
+        except WorkshopError:
+            model = None
+        self.after = assess(model, self.state.rubric) if model is not None else self.before
+
+    def comparison(self) -> Comparison:
+        """Before and after, side by side: which findings the changes add and which they resolve (the same
+        finding means the same people too, so compare's matcher runs without its rule-and-pod pass)."""
+        _, resolved, added = match_findings(self.before.findings, self.after.findings, by_rule_and_pod=False)
+        return Comparison(self.before, self.after, added, resolved)
+
+    def keep(self) -> Outcome:
+        """Make the tried changes for real: the unit is updated and saved."""
+        if not self.changes:
+            return Outcome(True)
+        outcome = self.state.apply(combine(self.changes))
+        if outcome.accepted:
+            self.changes = []
+            self.refresh()
+        return outcome
+
+    def discard(self) -> None:
+        """Forget the tried changes; the unit and its file stay as they are."""
+        self.changes = []
+        self.after = self.before
