@@ -20,7 +20,7 @@ from ..errors import InputError
 from ..files.assessment import load_assessment
 from ..files.atomic import write_atomic
 from ..files.locations import examples_dir
-from ..fragments import fragment
+from ..render.fragments import fragment
 from ..model import Assessment
 from ..render import REPORT_FORMATS
 from ..result import Result

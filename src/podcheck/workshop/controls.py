@@ -1,7 +1,7 @@
 """What every tab of the workshop builds with: dropdown choices, quiet updates, rows that wrap, HTML pieces.
 
 Choices come from the model's lists (podcheck.model) and labels from the catalog, never retyped here.
-HTML comes from templates/fragments/ through podcheck.fragments, escaped there.
+HTML comes from templates/fragments/ through podcheck.render.fragments, escaped there.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..catalog import labels
-from ..fragments import fragment
+from ..render.fragments import fragment
 from ..model import MEMBERSHIP, ROLES
 
 BLANK = "—"

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
-from ..fragments import fragment
+from ..render.fragments import fragment
 from ..model import BACKGROUNDS
 from . import changes as ch
 from .controls import line, note, options, role_options, show, word
