@@ -20,9 +20,9 @@ from ..errors import InputError
 from ..files.assessment import load_assessment
 from ..files.atomic import write_atomic
 from ..files.locations import examples_dir
-from ..render.fragments import fragment
 from ..model import Assessment
 from ..render import REPORT_FORMATS
+from ..render.fragments import fragment
 from ..result import Result
 
 RESULT_FILE = "result.json"
