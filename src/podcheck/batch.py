@@ -54,11 +54,12 @@ from typing import Any, Literal
 
 from . import __version__
 from .assess import assess
-from .catalog import Rubric, load_rubric
+from .catalog import Rubric
 from .errors import InputError
 from .files.assessment import ASSESSMENT_SUFFIXES, parse_assessment, parse_assessment_text
 from .files.atomic import file_kind, read_bounded, safe_name, unique_names, write_atomic
 from .files.locations import files_in, playbook_dir
+from .files.rubric import load_rubric
 from .files.safe_yaml import MAX_FILE_BYTES, read_yaml_mapping
 from .model import Assessment
 from .notebooks.display import RESULT_FILE
