@@ -108,7 +108,7 @@ def test_usage_errors_exit_2(args: tuple[str, ...], run_cli) -> None:
     assert "Traceback" not in run.err
 
 
-# ---------------------------------------------------------------- -o never replaces an input; failed writes are one line
+# ------------------------------------------------------------ -o never replaces an input; failed writes are one line
 
 
 def _copy(source: Path, target: Path) -> Path:
@@ -185,7 +185,8 @@ def test_failed_write_under_a_file_for_every_command(tmp_path: Path, run_cli) ->
         assert "Traceback" not in run.err, run.err
         lines = run.err.splitlines()
         assert len(lines) == 1, run.err
-        assert lines[0].startswith(f"podcheck: {out}") and f"cannot write: {blocker} is a file, not a folder" in lines[0]
+        assert lines[0].startswith(f"podcheck: {out}")
+        assert f"cannot write: {blocker} is a file, not a folder" in lines[0]
     assert blocker.read_text() == "x"
 
 

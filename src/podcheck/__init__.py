@@ -14,7 +14,7 @@ except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0"
 
 from .assess import assess  # noqa: E402
-from .catalog import DEFAULT_RUBRIC, Rubric, load_rubric, questions  # noqa: E402
+from .catalog import DEFAULT_RUBRIC, Rubric, questions  # noqa: E402
 from .errors import InputError, Problem  # noqa: E402
 from .files.assessment import (  # noqa: E402
     find_assessment_files,
@@ -22,6 +22,7 @@ from .files.assessment import (  # noqa: E402
     parse_assessment,
     parse_assessment_text,
 )
+from .files.rubric import load_rubric  # noqa: E402
 from .model import Assessment  # noqa: E402
 from .result import Finding, Result  # noqa: E402
 from .rules import registry  # noqa: E402

@@ -95,7 +95,9 @@ def _emit(text: str | bytes, output: str | None) -> None:
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
-    from . import assess, load_assessment, load_rubric
+    from .assess import assess
+    from .files.assessment import load_assessment
+    from .files.rubric import load_rubric
     from .render import render
 
     if args.format == "pdf" and not args.output:
@@ -242,7 +244,7 @@ def batch_summary(batch: BatchOutcome) -> str:
 
 
 def _cmd_portfolio(args: argparse.Namespace) -> int:
-    from .catalog import load_rubric
+    from .files.rubric import load_rubric
     from .render.portfolio import Failure, expand_inputs, load_unit, write_portfolio_with_reports
 
     rubric = load_rubric(args.rubric) if args.rubric else None

@@ -16,12 +16,11 @@ from pydantic import (
     model_validator,
 )
 
-from .catalog import DEFAULT_RUBRIC
+from .catalog import DEFAULT_RUBRIC, ROLES, RoleName
 from .text import free_text_problem, name_problem
 
 SCHEMA = "podcheck/1"
 
-RoleName = Literal["lead", "technologist", "analyst"]
 Platform = Literal["ipaas", "embedded-ipaas", "in-house", "none"]
 Process = Literal["none", "ad-hoc", "defined"]
 Focus = Literal["domain", "difficulty", "bespoke", "support", "none"]
@@ -37,8 +36,8 @@ Background = Literal[
 Membership = Literal["core", "extended"]
 HelpsAs = Literal["sme", "software-engineering", "qa"]
 
-# The choices each field allows, read from the types above so that no list is typed twice.
-ROLES: tuple[RoleName, ...] = get_args(RoleName)
+# The choices each field allows, read from the types above so that no list is typed twice (the roles
+# come from the catalog's terms, with the other words code branches on).
 PLATFORMS: tuple[Platform, ...] = get_args(Platform)
 PROCESSES: tuple[Process, ...] = get_args(Process)
 FOCUS: tuple[Focus, ...] = get_args(Focus)

@@ -3,6 +3,8 @@ hand-out."""
 
 from __future__ import annotations
 
+import html
+
 import yaml
 
 from podcheck import workshop
@@ -60,7 +62,7 @@ def test_invalid_edit_is_shown_next_to_the_field_and_not_saved(unit_file):
 def test_typed_count_that_is_not_a_number_is_named_in_plain_words(unit_file):
     ui = workshop.start(unit_file, show=False)
     ui.pod_rows[0].projects.value = "a few"
-    assert "active projects: must be a whole number (got &#x27;a few&#x27;)" in ui.pod_rows[0].errors.value
+    assert "active projects: must be a whole number (got 'a few')" in html.unescape(ui.pod_rows[0].errors.value)
     assert "podcheck-invalid" in ui.pod_rows[0].projects._dom_classes
     ui.pod_rows[0].projects.value = "3"
     assert saved(unit_file)["pods"][0]["active_projects"] == 3

@@ -22,8 +22,8 @@ import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..catalog import load_rubric
 from ..errors import InputError
+from ..files.rubric import load_rubric
 from ..render import REPORT_FORMATS
 from . import playbook, store
 from .processes import usable_cores

@@ -4,8 +4,8 @@ Every list lives in a YAML file in this folder and is read, validated and cached
 `terms` holds the few words code branches on (severities, horizons, stage ids).
 """
 
-from .rubric import DEFAULT_RUBRIC, Rubric, load_rubric
-from .terms import HORIZON_OF, HORIZONS, SEVERITIES, STAGE_IDS, Horizon, Severity, StageId
+from .rubric import DEFAULT_RUBRIC, Rubric
+from .terms import HORIZON_OF, HORIZONS, ROLES, SEVERITIES, STAGE_IDS, Horizon, RoleName, Severity, StageId
 from .vocabulary import (
     DimensionInfo,
     Labels,
@@ -20,7 +20,7 @@ from .vocabulary import (
 )
 
 __all__ = [
-    "DEFAULT_RUBRIC", "HORIZONS", "HORIZON_OF", "SEVERITIES", "STAGE_IDS", "DimensionInfo", "Horizon", "Labels",
-    "Question", "Rubric", "Severity", "StageId", "StageInfo", "dimensions", "labels", "load_rubric", "principles",
+    "DEFAULT_RUBRIC", "HORIZONS", "HORIZON_OF", "ROLES", "SEVERITIES", "STAGE_IDS", "DimensionInfo", "Horizon", "Labels",
+    "Question", "RoleName", "Rubric", "Severity", "StageId", "StageInfo", "dimensions", "labels", "principles",
     "question_ids", "questions", "stages",
 ]

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
-from ..errors import InputError
 from .loader import DataFile, read_data
 from .terms import SEVERITIES
-from .vocabulary import dimensions
 
 Positive = Annotated[int, Field(ge=1, le=1000)]
 
@@ -87,39 +83,9 @@ class Rubric(BaseModel):
         return self
 
 
-def _defaults() -> dict[str, Any]:
+def default_rubric_data() -> dict[str, Any]:
+    """The packaged rubric.yaml as plain data, for merging a user's overrides into."""
     return read_data(DataFile.packaged(__package__ or "podcheck.catalog", "rubric.yaml"))
 
 
-DEFAULT_RUBRIC = Rubric.model_validate(_defaults())
-
-
-def load_rubric(path: str | Path) -> Rubric:
-    """The default rubric with the keys set in `path` replaced; errors name the file and key."""
-    from ..files.problems import validation_problems
-    from ..files.safe_yaml import read_yaml_mapping
-
-    path = Path(path)
-    overrides, lines = read_yaml_mapping(path, what="a rubric file")
-    merged = _defaults()
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = {**merged[key], **value}
-        else:
-            merged[key] = value
-    if "answer_scale" in overrides and merged["answer_scale"] != _defaults()["answer_scale"]:
-        # Assessment files are validated against the default scale, so scoring must use it too.
-        raise InputError.single(str(path), "is the scale of the assessment file's answers and cannot be changed",
-                                "answer_scale", lines.get(("answer_scale",)))
-    try:
-        rubric = Rubric.model_validate(merged)
-    except ValidationError as exc:
-        raise InputError(validation_problems(exc, str(path), lines, root=Rubric)) from None
-    unknown = set(rubric.dimension_weights) - set(dimensions())
-    if unknown:
-        raise InputError.single(str(path), f"unknown dimension '{sorted(unknown)[0]}'", "dimension_weights")
-    if not any(rubric.dimension_weights.values()):
-        # The overall score is a weighted mean: with nothing to weigh, every unit would silently score 0.
-        raise InputError.single(str(path), "every weight is 0, so every unit would score 0: give at least one "
-                                "dimension a weight above 0", "dimension_weights", lines.get(("dimension_weights",)))
-    return rubric
+DEFAULT_RUBRIC = Rubric.model_validate(default_rubric_data())

@@ -1,8 +1,11 @@
-"""The fixed words code branches on: severities, when to act on them, and the stage ids."""
+"""The fixed words code branches on: the three roles, severities, when to act on them, and the stage ids."""
 
 from __future__ import annotations
 
 from typing import Literal, get_args
+
+RoleName = Literal["lead", "technologist", "analyst"]
+ROLES: tuple[RoleName, ...] = get_args(RoleName)  # every pod needs all three (P2)
 
 Severity = Literal["high", "medium", "low"]
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)  # most serious first: the order findings sort in

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import ConfigError
 from .loader import DataFile, check_known, read_entries, read_mapping
-from .terms import HORIZONS, SEVERITIES, STAGE_IDS, Horizon, Severity, StageId
+from .terms import HORIZONS, ROLES, SEVERITIES, STAGE_IDS, Horizon, Severity, StageId
 
 
 class Entry(BaseModel):
@@ -125,9 +125,6 @@ def question_ids() -> set[str]:
 @functools.cache
 def labels() -> Labels:
     """The one table of words for roles, severities, horizons and choice values."""
-    # Imported here, not at the top: the model reads the rubric's answer scale from this package.
-    from ..model import ROLES
-
     table = read_mapping(_file("labels.yaml"), Labels)
     for kind, keys, wanted in (("roles", table.roles, ROLES), ("severities", table.severities, SEVERITIES),
                                ("horizons", table.horizons, HORIZONS)):

@@ -15,14 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from ..assess import assess
-from ..catalog import Rubric, load_rubric
+from ..catalog import Rubric
 from ..errors import InputError
 from ..files.assessment import load_assessment
 from ..files.atomic import write_atomic
 from ..files.locations import examples_dir
-from ..fragments import fragment
+from ..files.rubric import load_rubric
 from ..model import Assessment
 from ..render import REPORT_FORMATS
+from ..render.fragments import fragment
 from ..result import Result
 
 RESULT_FILE = "result.json"

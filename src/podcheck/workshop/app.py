@@ -17,7 +17,7 @@ import ipywidgets as w
 
 from ..catalog import Rubric
 from ..errors import InputError
-from ..fragments import fragment
+from ..render.fragments import fragment
 from .controls import as_text, line, lines_html, note, show, style
 from .handout import HandoutTab
 from .questionnaire import QuestionnaireTab

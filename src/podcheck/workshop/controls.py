@@ -1,21 +1,20 @@
 """What every tab of the workshop builds with: dropdown choices, quiet updates, rows that wrap, HTML pieces.
 
 Choices come from the model's lists (podcheck.model) and labels from the catalog, never retyped here.
-HTML comes from templates/fragments/ through podcheck.fragments, escaped there.
+HTML comes from templates/fragments/ through podcheck.render.fragments, escaped there.
 """
 
 from __future__ import annotations
 
 import functools
-import html
 from collections.abc import Iterable
 from typing import Any
 
 import ipywidgets as w
 
 from ..catalog import labels
-from ..fragments import fragment
 from ..model import MEMBERSHIP, ROLES
+from ..render.fragments import fragment
 
 BLANK = "—"
 # How the workshop names a membership: the room speaks of part-time helpers, the file of extended members.
@@ -105,12 +104,8 @@ def note(words: str, kind: str = "pc-small") -> w.HTML:
 
 
 def lines_html(lines: Iterable[str]) -> str:
-    """Problem messages under a field, one per line.
-
-    Escaped with html.escape rather than through a fragment: its entity for a quote (&#x27;, where
-    autoescape writes &#39;) is the form the workshop's widget tests look for in these lines.
-    """
-    return "<br>".join(html.escape(str(line), quote=True) for line in lines)
+    """Problem messages under a field, one per line."""
+    return fragment("workshop/lines", lines=[str(line) for line in lines])
 
 
 @functools.cache

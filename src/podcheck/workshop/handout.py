@@ -8,7 +8,7 @@ from pathlib import Path
 import ipywidgets as w
 
 from ..errors import InputError
-from ..fragments import fragment
+from ..render.fragments import fragment
 from .controls import note
 from .tab import Tab
 

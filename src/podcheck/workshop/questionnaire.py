@@ -7,7 +7,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..catalog import DEFAULT_RUBRIC, questions
-from ..fragments import fragment
+from ..render.fragments import fragment
 from . import changes as ch
 from .controls import as_text, lines_html, note, show
 from .tab import Tab

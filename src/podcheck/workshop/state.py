@@ -275,16 +275,20 @@ class WorkshopState:
         self.saved_at = dt.datetime.now()
         return self.path
 
+    def _free_name(self, stem: str) -> Path:
+        """A path in the history folder named `stem` plus the file's suffix, with -2, -3… if that is taken."""
+        assert self.path is not None and self.history_dir is not None
+        target, n = self.history_dir / f"{stem}{self.path.suffix}", 1
+        while target.exists():
+            n += 1
+            target = self.history_dir / f"{stem}-{n}{self.path.suffix}"
+        return target
+
     def _keep_conflict_copy(self, payload: bytes) -> None:
         assert self.path is not None and self.history_dir is not None
         if self.conflict is None:
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            copy_path = self.history_dir / f"{self.path.stem}.conflict-{stamp}{self.path.suffix}"
-            n = 1
-            while copy_path.exists():
-                n += 1
-                copy_path = self.history_dir / f"{self.path.stem}.conflict-{stamp}-{n}{self.path.suffix}"
-            self.conflict = Conflict(self.path, copy_path)
+            self.conflict = Conflict(self.path, self._free_name(f"{self.path.stem}.conflict-{stamp}"))
         # One copy per conflict, updated with every edit until the facilitator decides.
         write_atomic(self.conflict.copy, payload)
 
@@ -343,11 +347,7 @@ class WorkshopState:
     def _keep_history(self, old: bytes) -> None:
         assert self.path is not None and self.history_dir is not None
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        target = self.history_dir / f"{self.path.stem}-{stamp}{self.path.suffix}"
-        n = 1
-        while target.exists():
-            n += 1
-            target = self.history_dir / f"{self.path.stem}-{stamp}-{n}{self.path.suffix}"
+        target = self._free_name(f"{self.path.stem}-{stamp}")
         write_atomic(target, old, mode=self.path.stat().st_mode & 0o777)  # as private as the roster
         for stale in self.history()[: -self.history_keep or None]:
             stale.unlink(missing_ok=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..fragments import fragment
+from ..render.fragments import fragment
 from .changes import Change
 from .state import Outcome, WorkshopState
 

@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
-from ..fragments import fragment
 from ..model import BACKGROUNDS
+from ..render.fragments import fragment
 from . import changes as ch
 from .controls import line, note, options, role_options, show, word
 from .state import WhatIf

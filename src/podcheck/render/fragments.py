@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .catalog import principles, stages
-from .render.templates import environment
+from ..catalog import principles, stages
+from .templates import environment
 
 FOLDER = "fragments"
 
