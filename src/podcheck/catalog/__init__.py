@@ -20,7 +20,7 @@ from .vocabulary import (
 )
 
 __all__ = [
-    "DEFAULT_RUBRIC", "HORIZONS", "HORIZON_OF", "ROLES", "SEVERITIES", "STAGE_IDS", "DimensionInfo", "Horizon", "Labels",
-    "Question", "RoleName", "Rubric", "Severity", "StageId", "StageInfo", "dimensions", "labels", "principles",
-    "question_ids", "questions", "stages",
+    "DEFAULT_RUBRIC", "HORIZONS", "HORIZON_OF", "ROLES", "SEVERITIES", "STAGE_IDS", "DimensionInfo", "Horizon",
+    "Labels", "Question", "RoleName", "Rubric", "Severity", "StageId", "StageInfo", "dimensions", "labels",
+    "principles", "question_ids", "questions", "stages",
 ]
