@@ -4,7 +4,8 @@ A case file is a list of cases. A case names a finding `id` and says whether it 
 `team` is merged onto a base team (mappings merge key by key, lists replace), `add` appends
 people (a `count` makes that many alike, named after their pod and first role), `copies` adds
 more pods shaped like the base pod, and `rubric` overrides thresholds. A raising case may also
-pin `pod` (null for organisation-wide), `people`, `severity` and `count`; `why` is a note.
+pin `pod` (null for organisation-wide), `people`, `severity` and `count`, and list words the finding
+`says` and `never_says` (in its message or recommendation); `why` is a note.
 
 The base team, pod CRM with Lea (lead), Tom (technologist) and Ana (analyst), raises nothing, so
 a near miss (`raises: false`) means what it says. Testing a team's own rule with pytest:
@@ -51,7 +52,7 @@ people:
   - {name: Ana, pod: CRM, roles: {analyst: 1.0}, background: business-analysis}
 """)
 
-EXPECTATIONS = ("pod", "people", "severity", "count")
+EXPECTATIONS = ("pod", "people", "severity", "count", "says", "never_says")
 
 
 class RuleCase(BaseModel):
@@ -71,6 +72,8 @@ class RuleCase(BaseModel):
     people: list[str] | None = None
     severity: Severity | None = None
     count: int | None = Field(None, ge=1)
+    says: list[str] | None = None  # each appears in the message or recommendation of the matching finding
+    never_says: list[str] | None = None  # none appears in them
     file: str = Field("", exclude=True)  # the case file it came from, for messages
 
     @model_validator(mode="after")
@@ -156,6 +159,7 @@ def check_case(case: RuleCase, *, rules: Registry | None = None, base: dict[str,
     _check(bool(found), f"{case.id} was not raised")
     wanted = case.pinned()
     count = wanted.pop("count", None)
+    says, never_says = wanted.pop("says", None) or [], wanted.pop("never_says", None) or []
     if count is not None:
         _check(len(found) == count, [f.message for f in found])
     matching = [f for f in found if all(getattr(f, k) == v for k, v in wanted.items())]
@@ -164,6 +168,11 @@ def check_case(case: RuleCase, *, rules: Registry | None = None, base: dict[str,
     for f in matching:
         # The words a user reads are filled in, never left as {placeholders}.
         _check("{" not in f.message + f.recommendation + f.title, f)
+    words = [f.message + " " + f.recommendation for f in matching]
+    for text in says:
+        _check(any(text in w for w in words), f"{case.id} never says {text!r}: {words}")
+    for text in never_says:
+        _check(not any(text in w for w in words), f"{case.id} says {text!r}: {words}")
 
 
 def check_ids(cases: Iterable[RuleCase], rules: Registry) -> None:

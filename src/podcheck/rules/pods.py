@@ -12,15 +12,21 @@ def oversize(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
     """Too many core members for the lead's load, or too many people with helpers counted."""
     for pod in team.pods:
         core, total = len(pod.core), len(pod.core) + len(pod.extended)
-        if core > pod.core_limit or total > pod.total_limit:
-            if core > pod.core_limit:
-                size = "core-heavy-lead" if pod.pod.lead_load == "heavy" else "core"
+        if core <= pod.core_limit and total <= pod.total_limit:
+            continue
+        heavy = pod.pod.lead_load == "heavy"
+        if core > pod.core_limit:
+            size = "core-heavy-lead" if heavy else "core"
+            if heavy and core <= rubric.pod_max_core:
+                remedy = "lighten-lead"  # a normal load restores the larger limit; splitting is the fallback
             else:
-                size = "with-helpers"
-            values = {"core": core, "total": total, "core_limit": pod.core_limit, "total_limit": pod.total_limit,
-                      "_half": (core + 1) // 2}
-            split = "two-pods" if core >= 4 else "fewer-helpers"  # two pods of at least two core members each
-            yield Hit("pod.oversize", pod.name, (), values, variants={"size": size, "split": split})
+                remedy = "two-pods" if core >= 4 else "fewer-helpers"  # two pods of at least two core members each
+        else:
+            size, remedy = "with-helpers", "fewer-helpers"  # the core is within its limit: never split it
+        values = {"core": core, "total": total, "core_limit": pod.core_limit, "total_limit": pod.total_limit,
+                  "_half": (core + 1) // 2, "_normal_limit": rubric.pod_max_core,
+                  "_helpers": max(pod.total_limit - core, 0)}
+        yield Hit("pod.oversize", pod.name, (), values, variants={"size": size, "remedy": remedy})
 
 
 @rule("pod.extended-owns-deliverables")
