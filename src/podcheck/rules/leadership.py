@@ -16,10 +16,17 @@ def too_many_projects(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
         if not leads or projects is None:
             continue
         per_lead = rubric.max_projects_per_lead_heavy if pod.pod.lead_load == "heavy" else rubric.max_projects_per_lead
-        capacity = per_lead * len(leads)
+        fte = round(pod.role_shares.get("lead", 0.0), 2)  # time, not heads: two 10% leads are a fifth of one lead
+        capacity = max(1, int(per_lead * fte + 0.5))  # rounded; any lead can keep one project moving
         if projects > capacity:
             yield Hit("lead.too-many-projects", pod.name, tuple(p.name for p in leads),
-                      {"projects": projects, "capacity": capacity, "per_lead": per_lead, "excess": projects - capacity})
+                      {"projects": projects, "capacity": capacity, "per_lead": per_lead, "excess": projects - capacity,
+                       "lead_fte": fte, "_lead_time": _time(fte)},
+                      variants={"who": "one" if len(leads) == 1 else "several"})
+
+
+def _time(fte: float) -> str:
+    return "a full week" if fte == 1 else f"{fte:.0%} of a week" if fte < 1 else f"{fte:g} full weeks"
 
 
 @rule("lead.several-leads")
