@@ -14,8 +14,10 @@ def no_head(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
     """Several pods and nobody accountable for all of them."""
     pods = len(team.pods)
     if team.head is None and pods >= rubric.head_recommended_pods:
-        severity = "high" if pods >= rubric.head_required_pods else "medium"
-        yield Hit("scaling.no-head-of-integration", None, (), {"pods": pods}, severity=severity)
+        needed = pods >= rubric.head_required_pods
+        need = "needed" if needed else "consider"
+        yield Hit("scaling.no-head-of-integration", None, (), {"pods": pods}, severity="high" if needed else "medium",
+                  variants={"need": need, "appoint": need})
 
 
 @rule("scaling.reporting-lines")
