@@ -42,8 +42,8 @@ def reporting_lines(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
             variants |= {"leads_problem": _one_or_several(off_leads), "leads_advice": "to-head"}
         if managed:
             values["_managed"] = human_list([p.name for p in managed])
-            variants |= {"managed_problem": _one_or_several(managed),
-                         "managed_advice": "to-head" if head else "no-head"}
+            advice = "no-head" if head is None else "head-leads-pod" if head.name in leads else "to-head"
+            variants |= {"managed_problem": _one_or_several(managed), "managed_advice": advice}
         yield Hit("scaling.reporting-lines", pod.name, tuple(p.name for p in off_leads + managed), values,
                   variants=variants)
 
