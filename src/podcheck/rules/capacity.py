@@ -17,8 +17,10 @@ def backlog(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
     added, delivered = b.added_per_quarter, b.delivered_per_quarter
     if added > delivered:
         severity = "high" if added >= rubric.backlog_high_ratio * max(delivered, 1) else None
+        room = any(len(pod.core) < pod.core_limit for pod in team.pods)
         yield Hit("capacity.backlog-growing", None, (),
-                  {"added": added, "delivered": delivered, "gap": added - delivered}, severity=severity)
+                  {"added": added, "delivered": delivered, "gap": added - delivered}, severity=severity,
+                  variants={"grow": "room" if room else "full"})
     elif b.open is not None and delivered > 0 and b.open > rubric.backlog_max_quarters * delivered:
         yield Hit("capacity.backlog-over-a-year", None, (),
                   {"open": b.open, "delivered": delivered, "quarters": round(b.open / max(delivered - added, 1), 1)

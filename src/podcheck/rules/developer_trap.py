@@ -27,10 +27,12 @@ def developer_trap(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
             continue
         techs = tuple(p.name for p in pod.holders("technologist"))
         values = {"technologists": len(techs)}
+        n = "one" if len(techs) == 1 else "several"
         if _analysts_not_engineers(pod):
-            yield Hit("developer-trap.untrained-technologists", pod.name, techs, values)
+            yield Hit("developer-trap.untrained-technologists", pod.name, techs, values,
+                      variants={"engineers": n, "technologist": n})
         else:
-            yield Hit("developer-trap", pod.name, techs, values)
+            yield Hit("developer-trap", pod.name, techs, values, variants={"engineers": n, "developers": n})
 
 
 @rule("developer-trap.engineer-analysts")
@@ -39,4 +41,6 @@ def engineer_analysts(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
     for pod in team.pods:
         analysts = pod.holders("analyst")
         if analysts and all(p.background == ENGINEERING for p in analysts) and not _untrained_engineers(pod):
-            yield Hit("developer-trap.engineer-analysts", pod.name, tuple(p.name for p in analysts))
+            n = "one" if len(analysts) == 1 else "several"
+            yield Hit("developer-trap.engineer-analysts", pod.name, tuple(p.name for p in analysts),
+                      variants={"analysts": n, "paired": n})
