@@ -24,11 +24,12 @@ def stage_level(team: TeamView, rubric: Rubric) -> int:
 def _stage(level: int) -> Stage:
     ladder = stages()
     current = ladder[level]
-    upcoming = None
     if level + 1 < len(ladder):
         nxt = ladder[level + 1]
         upcoming = NextStage(level=nxt.level, id=nxt.id, name=nxt.name, prepare=current.prepare)
-    return Stage(level=level, id=current.id, name=current.name, summary=current.summary, next=upcoming)
+        return Stage(level=level, id=current.id, name=current.name, summary=current.summary, next=upcoming)
+    # The top of the ladder is not the end: its list says what keeps the program improving.
+    return Stage(level=level, id=current.id, name=current.name, summary=current.summary, ahead=current.prepare)
 
 
 def _finding(hit: Hit, meta: RuleMeta) -> Finding:

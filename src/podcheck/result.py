@@ -35,6 +35,9 @@ class Stage(Out):
     name: str
     summary: str
     next: NextStage | None = None
+    ahead: list[str] = Field(
+        default_factory=list,
+        description="At the top stage, what keeps the program improving; empty below it, where next.prepare applies.")
 
 
 class Dimension(Out):

@@ -89,6 +89,10 @@ def recommendations(findings: list[Finding], stage: Stage) -> list[Recommendatio
             recs.append(Recommendation(rank=0, horizon=HORIZONS[-1],
                                        text=f"Before becoming “{stage.next.name}”: {item}",
                                        finding=None, pod=None, severity=None, principles=[]))
+    for item in stage.ahead:
+        recs.append(Recommendation(rank=0, horizon=HORIZONS[-1],
+                                   text=f"To keep the {stage.name.lower()} improving: {item}",
+                                   finding=None, pod=None, severity=None, principles=[]))
     recs.sort(key=lambda r: HORIZONS.index(r.horizon))  # stable: keeps finding order within a horizon
     return [r.model_copy(update={"rank": i}) for i, r in enumerate(recs, start=1)]
 
