@@ -22,7 +22,10 @@ def too_many_projects(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
             yield Hit("lead.too-many-projects", pod.name, tuple(p.name for p in leads),
                       {"projects": projects, "capacity": capacity, "per_lead": per_lead, "excess": projects - capacity,
                        "lead_fte": fte, "_lead_time": _time(fte)},
-                      variants={"who": "one" if len(leads) == 1 else "several"})
+                      variants={"who": "one" if len(leads) == 1 else "several",
+                                "load": "heavy" if pod.pod.lead_load == "heavy" else "normal",
+                                # more of someone's week only while some lead gives the role less than all of theirs
+                                "more_time": "possible" if any((p.roles.lead or 0) < 1 for p in leads) else "full"})
 
 
 def _time(fte: float) -> str:
