@@ -244,11 +244,12 @@ def batch_summary(batch: BatchOutcome) -> str:
 
 
 def _cmd_portfolio(args: argparse.Namespace) -> int:
+    from .files.results import load_unit, portfolio_inputs
     from .files.rubric import load_rubric
-    from .render.portfolio import Failure, expand_inputs, load_unit, write_portfolio_with_reports
+    from .render.portfolio import Failure, write_portfolio_with_reports
 
     rubric = load_rubric(args.rubric) if args.rubric else None
-    paths = expand_inputs(args.inputs)
+    paths = portfolio_inputs(args.inputs)
     out = _out_folder(args.out)
     loaded = []
     failures: list[Failure] = []

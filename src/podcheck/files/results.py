@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from ..catalog import Rubric
 from ..errors import InputError, Problem
+from ..model import Assessment
 from ..result import Result
 from ..text import free_text_problem, name_problem
 from .assessment import load_assessment
 from .atomic import read_bounded
+from .locations import expand_folders
 from .safe_yaml import MAX_FILE_BYTES, MAX_VALUES
 
 
@@ -121,14 +124,27 @@ def load_result_json(path: str | Path) -> Result:
     return result
 
 
-def load_previous(path: str | Path, rubric: Rubric | None = None) -> Result:
-    """The earlier result of a unit, from a result JSON file or an assessment file (assessed with `rubric`)."""
+def portfolio_inputs(inputs: Iterable[str | Path]) -> list[Path]:
+    """Files as given; folders expand to the result JSON and assessment YAML files inside them (sorted)."""
+    return expand_folders(inputs, (".json", ".yaml", ".yml"), skip=("portfolio", "."),
+                          check="result JSON or assessment YAML files")
+
+
+def load_unit(path: str | Path, rubric: Rubric | None = None) -> tuple[Result, Assessment | None]:
+    """A unit's Result from its result JSON, or from its assessment file (assessed with `rubric`; then the
+    assessment comes too, for the report's people and pods)."""
     from ..assess import assess
 
+    if looks_like_result_json(Path(path)):
+        return load_result_json(path), None
+    assessment = load_assessment(path)
+    return assess(assessment, rubric), assessment
+
+
+def load_previous(path: str | Path, rubric: Rubric | None = None) -> Result:
+    """The earlier result of a unit, from a result JSON file or an assessment file (assessed with `rubric`)."""
     path = Path(path)
     if not path.exists() or path.is_dir():
         raise InputError.single(str(path), "no such file (--previous wants a result JSON or an assessment YAML)",
                                 code="not-found")
-    if looks_like_result_json(path):
-        return load_result_json(path)
-    return assess(load_assessment(path), rubric)
+    return load_unit(path, rubric)[0]

@@ -2,8 +2,8 @@
 
 Public functions:
     write_portfolio(entries, out_dir, failures=())  write portfolio.html/.csv/.json (and findings CSV)
-    expand_inputs, load_unit, write_portfolio_with_reports
-                                                    the steps of `podcheck portfolio RESULT... --out DIR`
+    write_portfolio_with_reports(units, out_dir)    each unit's HTML report, then the portfolio linking them
+                                                    (the inputs come from files.results: portfolio_inputs, load_unit)
 An entry is a PortfolioEntry: a Result plus links (relative to out_dir) to that unit's reports.
 """
 
@@ -22,9 +22,8 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import __version__
-from ..catalog import SEVERITIES, Rubric, dimensions, stages
+from ..catalog import SEVERITIES, dimensions, stages
 from ..files.atomic import neutralise, unique_names, write_atomic
-from ..files.locations import expand_folders
 from ..result import Result
 from .report import PAPERS, REPORT_FORMATS, write_unit_reports
 from .templates import environment
@@ -304,30 +303,13 @@ def write_portfolio(
 # ---------------------------------------------------------------- the steps of `podcheck portfolio`
 
 
-def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
-    """Files as given; folders expand to the result JSON and assessment YAML files inside them (sorted)."""
-    return expand_folders(inputs, (".json", ".yaml", ".yml"), skip=("portfolio", "."),
-                          check="result JSON or assessment YAML files")
-
-
-def load_unit(path: Path, rubric: Rubric | None = None) -> tuple[Result, Any]:
-    """A unit's Result from its result JSON, or from its assessment file (then also the assessment)."""
-    from ..assess import assess
-    from ..files.assessment import load_assessment
-    from ..files.results import load_result_json, looks_like_result_json
-
-    if looks_like_result_json(path):
-        return load_result_json(path), None
-    assessment = load_assessment(path)
-    return assess(assessment, rubric), assessment
-
-
 def write_portfolio_with_reports(
     units: Sequence[tuple[Result, Any]], out: Path, failures: Iterable[Failure] = (),
 ) -> dict[str, Path]:
     """Each unit's HTML report in a subfolder of out named after it, then the portfolio linking to them.
 
-    `units` are (result, assessment or None) pairs as load_unit gives them; returns write_portfolio's files.
+    `units` are (result, assessment or None) pairs as files.results.load_unit gives them; returns
+    write_portfolio's files.
     """
     entries = []
     for (result, assessment), name in zip(units, unique_names([r.unit for r, _ in units]), strict=True):
