@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,6 +23,17 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give Ctrl-C its usual meaning to every process the tests start, however the suite was started.
+
+    A shell starts a background job (`make test &`, some CI runners) with SIGINT ignored, and an ignored
+    signal stays ignored in every program started from there, so a batch under test would never see the
+    Ctrl-C a test sends it. A handler (unlike "ignore") is reset to the default in each new program.
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 @dataclass
 class Run:
