@@ -223,7 +223,8 @@ def unit_table(batch: BatchOutcome) -> str:
         r = o.result
         counts = f"{r.count('high')} high, {r.count('medium')} medium, {r.count('low')} low"
         report = o.files.get("html") or o.files.get("pdf") or o.files.get("json", "")
-        rows.append((r.unit, f"{r.stage.level} {r.stage.name}", f"{r.score:>3}", counts, str(batch.out / report)))
+        score = f"{r.score:>3}" if r.score is not None else "not enough facts"
+        rows.append((r.unit, f"{r.stage.level} {r.stage.name}", score, counts, str(batch.out / report)))
     width = [max(len(row[i]) for row in rows) for i in range(4)]
     head = ("unit", "stage", "score", "findings", "report")
     lines = [head, *rows]
