@@ -203,3 +203,69 @@ def test_notebook_headline_and_workshop_banner_say_not_enough_facts() -> None:
     banner = fragment("stage", result=r, stale=0)
     assert NOT_ENOUGH in banner.lower()
     assert "0 of 8 areas assessed" in banner
+
+
+# ---------------------------------------------------------------- declared severity ranges
+
+
+ESCALATING = ["capacity.backlog-growing", "scaling.no-head-of-integration"]
+
+
+def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "podcheck.cli", *args], capture_output=True, text=True, check=False)
+
+
+def test_rules_lists_the_severity_range_of_escalating_rules() -> None:
+    done = _run_cli("rules")
+    assert done.returncode == 0, done.stderr
+    lines = {line.split()[0]: line for line in done.stdout.splitlines() if line.strip()}
+    assert "medium–high" in lines["capacity.backlog-growing"]
+    assert "medium–high" in lines["scaling.no-head-of-integration"]
+    assert "–" not in lines["dual-role.single-person"].split()[1]  # a fixed severity shows alone
+    practice = next(i for i in lines if i.startswith("practice."))
+    assert "low–medium" in lines[practice]
+    data = {r["id"]: r for r in json.loads(_run_cli("rules", "--format", "json").stdout)}
+    assert data["capacity.backlog-growing"]["severities"] == ["medium", "high"]
+    assert data["capacity.backlog-growing"]["escalates_to"] == "high"
+    assert data["dual-role.single-person"]["severities"] == ["high"]
+    assert data["dual-role.single-person"]["escalates_to"] is None
+
+
+def test_every_rule_that_sets_a_severity_declares_its_range() -> None:
+    # The rules that escalate (capacity, scaling, practice) say so in their metadata.
+    meta = podcheck.registry().meta
+    for rid in ESCALATING:
+        assert meta[rid].severities == ("medium", "high")
+    assert all(m.severities == ("low", "medium") for i, m in meta.items() if i.startswith("practice."))
+
+
+def test_escalation_outside_the_declared_range_is_a_config_error() -> None:
+    from podcheck.errors import ConfigError
+    from podcheck.rules import Hit, RuleMeta, build_registry, rule
+
+    @rule("mine.loud")
+    def loud(team, rubric):  # type: ignore[no-untyped-def]
+        yield Hit("mine.loud", None, (), severity="high")
+
+    def registry_with(**extra: Any):  # type: ignore[no-untyped-def]
+        meta = RuleMeta(id="mine.loud", title="Loud", severity="low", principles=["P1"], dimension="pods",
+                        message="m", recommendation="r", **extra)
+        return build_registry([loud], [meta])
+
+    a = podcheck.parse_assessment(team())
+    with pytest.raises(ConfigError, match="mine.loud: severity high is outside the declared range low"):
+        podcheck.assess(a, rules=registry_with())
+    with pytest.raises(ConfigError, match="outside the declared range low–medium"):
+        podcheck.assess(a, rules=registry_with(escalates_to="medium"))
+    # Near miss: declared up to high, the hit is within range.
+    assert podcheck.assess(a, rules=registry_with(escalates_to="high")).count("high") >= 1
+
+
+def test_escalation_must_be_more_serious_than_the_default() -> None:
+    from pydantic import ValidationError
+
+    from podcheck.rules import RuleMeta
+
+    with pytest.raises(ValidationError, match="escalates_to must be more serious"):
+        RuleMeta(id="mine.x", title="X", severity="high", principles=["P1"], dimension="pods",
+                 message="m", recommendation="r", escalates_to="low")

@@ -298,11 +298,14 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
     metas = sorted(registry().meta.values(), key=lambda m: m.id)
     if args.format == "json":
-        print(json.dumps([m.model_dump() for m in metas], indent=2, ensure_ascii=False))
+        print(json.dumps([{**m.model_dump(), "severities": list(m.severities)} for m in metas],
+                         indent=2, ensure_ascii=False))
         return EXIT_OK
     width = max(len(m.id) for m in metas)
+    # The severity column shows a range ("medium–high") for a rule that escalates some of its findings.
+    sev = max(len(m.severity_range) for m in metas)
     for m in metas:
-        print(f"{m.id:<{width}}  {m.severity:<6}  {','.join(m.principles):<10}  {m.title}")
+        print(f"{m.id:<{width}}  {m.severity_range:<{sev}}  {','.join(m.principles):<10}  {m.title}")
     return EXIT_OK
 
 
