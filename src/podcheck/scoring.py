@@ -173,5 +173,5 @@ def overall_score(
     for severity in SEVERITIES:
         cap = rubric.score_cap[severity]
         if mean > cap and any(f.severity == severity for f in findings):
-            return cap, f"{reason} ({mean}), capped at {cap} while a {severity}-severity finding is open"
+            return cap, f"{reason} ({mean}), capped at {cap} while a {severity}-severity finding is open."
     return mean, f"{reason}."
