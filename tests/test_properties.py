@@ -125,7 +125,12 @@ def run(team: dict[str, Any]) -> Result:
 @given(assessments())
 def test_scores_stay_between_0_and_100(team: dict[str, Any]) -> None:
     result = run(team)
-    assert 0 <= result.score <= 100
+    # No score exactly when no core member of any pod holds a role (too little to judge).
+    has_roles = any(share > 0 for p in result.pods for share in p.role_shares.values())
+    assert (result.score is None) == (not has_roles)
+    assert result.score is None or 0 <= result.score <= 100
+    assert result.assessed.dimensions == len(result.dimensions)
+    assert result.assessed.of == len(result.dimensions) + len(result.not_assessed)
     assert result.dimensions or result.not_assessed
     for d in result.dimensions:
         assert 0 <= d.score <= 100

@@ -54,7 +54,11 @@ def test_schema_speaks_the_contract() -> None:
     assert {"schema", "organization", "unit", "assessed_on", "stage", "score", "dimensions", "findings",
             "not_assessed"} <= set(schema["required"])
     integer_0_100 = {"type": "integer", "minimum": 0, "maximum": 100}
-    assert integer_0_100.items() <= props["score"].items()
+    # The overall score is 0..100, or null when the file gives too little to judge (contract 5.2).
+    assert [integer_0_100.items() <= s.items() for s in props["score"]["anyOf"]] == [True, False]
+    assert {"type": "null"} in props["score"]["anyOf"]
+    assert {"dimensions", "of", "unknowns"} <= set(schema["$defs"]["Assessed"]["properties"])
+    assert "assessed" in schema["required"]
     assert integer_0_100.items() <= schema["$defs"]["Dimension"]["properties"]["score"].items()
     finding = schema["$defs"]["Finding"]
     assert {"id", "severity", "pod", "people", "principles", "message", "recommendation"} <= set(finding["required"])

@@ -5,9 +5,9 @@ from __future__ import annotations
 from . import __version__
 from .catalog import DEFAULT_RUBRIC, SEVERITIES, Rubric, stages
 from .model import ROLES, Assessment
-from .result import Finding, NextStage, Outlook, PodSummary, Result, Stage
+from .result import Assessed, Finding, NextStage, Outlook, PodSummary, Result, Stage
 from .rules import Hit, Registry, RuleMeta, registry
-from .scoring import dimension_scores, overall_score, recommendations, unknowns
+from .scoring import dimension_scores, overall_score, recommendations, too_little_to_judge, unknowns
 from .view import TeamView, team_view
 
 
@@ -82,8 +82,9 @@ def assess(assessment: Assessment, rubric: Rubric | None = None, *, rules: Regis
     team = team_view(assessment, rubric)
     findings = sorted((_finding(h, m) for h, m in (rules or registry()).run(team, rubric)), key=sort_key)
     stage = _stage(stage_level(team, rubric))
-    scored, not_assessed = dimension_scores(assessment, findings, rubric)
-    overall, reason = overall_score(scored, findings, rubric)
+    scored, not_assessed = dimension_scores(assessment, findings, rubric, team)
+    overall, reason = overall_score(scored, findings, rubric, too_little_to_judge(team))
+    gaps = unknowns(assessment, team)
     return Result(
         podcheck_version=__version__,
         organization=assessment.organization,
@@ -92,11 +93,12 @@ def assess(assessment: Assessment, rubric: Rubric | None = None, *, rules: Regis
         stage=stage,
         score=overall,
         score_reason=reason,
+        assessed=Assessed(dimensions=len(scored), of=len(scored) + len(not_assessed), unknowns=len(gaps)),
         dimensions=scored,
         not_assessed=not_assessed,
         findings=findings,
         recommendations=recommendations(findings, stage),
         pods=_pods(team),
         outlook=backlog_outlook(assessment),
-        unknowns=unknowns(assessment, team),
+        unknowns=gaps,
     )

@@ -223,7 +223,8 @@ def unit_table(batch: BatchOutcome) -> str:
         r = o.result
         counts = f"{r.count('high')} high, {r.count('medium')} medium, {r.count('low')} low"
         report = o.files.get("html") or o.files.get("pdf") or o.files.get("json", "")
-        rows.append((r.unit, f"{r.stage.level} {r.stage.name}", f"{r.score:>3}", counts, str(batch.out / report)))
+        score = f"{r.score:>3}" if r.score is not None else "not enough facts"
+        rows.append((r.unit, f"{r.stage.level} {r.stage.name}", score, counts, str(batch.out / report)))
     width = [max(len(row[i]) for row in rows) for i in range(4)]
     head = ("unit", "stage", "score", "findings", "report")
     lines = [head, *rows]
@@ -297,11 +298,14 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
     metas = sorted(registry().meta.values(), key=lambda m: m.id)
     if args.format == "json":
-        print(json.dumps([m.model_dump() for m in metas], indent=2, ensure_ascii=False))
+        print(json.dumps([{**m.model_dump(), "severities": list(m.severities)} for m in metas],
+                         indent=2, ensure_ascii=False))
         return EXIT_OK
     width = max(len(m.id) for m in metas)
+    # The severity column shows a range ("medium–high") for a rule that escalates some of its findings.
+    sev = max(len(m.severity_range) for m in metas)
     for m in metas:
-        print(f"{m.id:<{width}}  {m.severity:<6}  {','.join(m.principles):<10}  {m.title}")
+        print(f"{m.id:<{width}}  {m.severity_range:<{sev}}  {','.join(m.principles):<10}  {m.title}")
     return EXIT_OK
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .catalog.terms import STAGE_IDS, Horizon, Severity, StageId
+from .catalog.terms import SEVERITIES, STAGE_IDS, Horizon, Severity, StageId
 
 Score = Annotated[int, Field(ge=0, le=100)]
 
@@ -51,7 +51,10 @@ class Dimension(Out):
     roster_score: Score | None = Field(
         None, description="Score from the team's shape alone, or null where the roster says nothing about it.")
     answers_score: Score | None = Field(
-        None, description="Score from questionnaire answers, or null when none were given.")
+        None, description="Score from questionnaire answers (0..100), or null when none were given.")
+    answers_average: float | None = Field(
+        None, description="The answers' mean on the questionnaire's own scale (1..5), as people gave them; "
+                          "null when none were given.")
     answered: int = 0
     findings: int = 0
 
@@ -118,6 +121,17 @@ class Outlook(Out):
     trend: Literal["shrinking", "steady", "growing"]
 
 
+class Assessed(Out):
+    """How much of the playbook the file let podcheck judge: what stands behind the score."""
+
+    dimensions: int = Field(ge=0, description="Dimensions assessed: scored from the roster or the questionnaire.")
+    of: int = Field(ge=0, description="All dimensions of the playbook, assessed or not.")
+    unknowns: int = Field(
+        0, ge=0,
+        description="How many gaps the file leaves in the facts some checks needed: one per entry of `unknowns` "
+                    "(an entry may cover several people or pods, e.g. every person whose background is missing).")
+
+
 class Result(Out):
     """Everything an assessment concludes about one unit."""
 
@@ -127,8 +141,11 @@ class Result(Out):
     unit: str
     assessed_on: str
     stage: Stage
-    score: Score
+    score: Score | None = Field(
+        description="Weighted mean of the assessed dimensions (capped while serious findings are open), or null "
+                    "when the file gives too little to judge: no core member of any pod holds a role.")
     score_reason: str
+    assessed: Assessed
     dimensions: list[Dimension]
     not_assessed: list[NotAssessed]
     findings: list[Finding]
@@ -155,3 +172,8 @@ class Result(Out):
     def count(self, severity: Severity) -> int:
         """How many findings have this severity."""
         return sum(1 for f in self.findings if f.severity == severity)
+
+    def worst(self, dimension: str | None = None) -> Severity | None:
+        """The most serious severity among the open findings (of one dimension, when given), or None."""
+        found = {f.severity for f in self.findings if dimension is None or f.dimension == dimension}
+        return next((s for s in SEVERITIES if s in found), None)

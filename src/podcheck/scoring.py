@@ -12,11 +12,36 @@ from .catalog import HORIZON_OF, HORIZONS, SEVERITIES, Rubric, dimensions, quest
 from .model import Assessment
 from .result import Dimension, Finding, NotAssessed, Recommendation, Stage
 from .text import human_list
-from .view import TeamView
+from .view import TeamView, team_view
+
+# The dimensions judged from the people and their pods; the others come from `context`.
+_FROM_CONTEXT = ("fundamentals", "value")
 
 
-def _assessable_from_roster(dim: str, a: Assessment) -> str | None:
+def too_little_to_judge(team: TeamView) -> str | None:
+    """Why the file gives too little to score the unit, in plain words, or None when it can be scored.
+
+    Too little means no core member of any pod holds a role: there is no team yet, so every
+    shape check would pass for want of anyone to check, and a number would only mislead.
+    """
+    if any(share > 0 for pod in team.pods for share in pod.role_shares.values()):
+        return None
+    return ("no core member of any pod holds a role, so there is no team to judge yet. "
+            "Add each pod's people with their roles (lead, technologist, analyst, as shares of their week) "
+            "to get a score")
+
+
+def _assessable_from_roster(dim: str, a: Assessment, team: TeamView, judgeable: bool) -> str | None:
     """None if the roster speaks to this dimension, else the reason it does not."""
+    if not judgeable and dim not in _FROM_CONTEXT:
+        return "no core member of any pod holds a role yet, so the team's shape cannot be judged"
+    if dim == "developer-trap":
+        builders = [p for pod in team.pods for role in ("technologist", "analyst") for p in pod.holders(role)]
+        if builders and all(p.background is None for p in builders):
+            # Every check of this dimension turns on who the builders are; with no background known,
+            # "no trap found" would be a guess, not a finding.
+            return ("the file gives no background for anyone doing technologist or analyst work "
+                    "(people[].background)")
     if dim == "fundamentals" and a.context.platform is None and a.context.process is None:
         return "the file does not say which platform or process the unit uses (context.platform, context.process)"
     if dim == "value":
@@ -27,9 +52,11 @@ def _assessable_from_roster(dim: str, a: Assessment) -> str | None:
 
 
 def dimension_scores(
-    a: Assessment, findings: list[Finding], rubric: Rubric
+    a: Assessment, findings: list[Finding], rubric: Rubric, team: TeamView | None = None
 ) -> tuple[list[Dimension], list[NotAssessed]]:
     """Each dimension's score from the roster's findings and the questionnaire, or why it was not assessed."""
+    team = team or team_view(a, rubric)
+    judgeable = too_little_to_judge(team) is None
     by_dim: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         if not f.id.startswith("practice."):
@@ -40,7 +67,7 @@ def dimension_scores(
             answers[q.dimension].append(a.answers[q.id].score)
     scored, skipped = [], []
     for dim in dimensions().values():
-        reason = _assessable_from_roster(dim.id, a)
+        reason = _assessable_from_roster(dim.id, a, team, judgeable)
         roster = None
         if reason is None:
             roster = max(0, 100 - sum(rubric.severity_penalty[f.severity] for f in by_dim[dim.id]))
@@ -51,15 +78,18 @@ def dimension_scores(
             skipped.append(NotAssessed(id=dim.id, name=dim.name, reason=reason or "nothing in the file speaks to it"))
             continue
         score = round(sum(parts) / len(parts))
+        found = by_dim[dim.id] if roster is not None else []
         scored.append(Dimension(
             id=dim.id, name=dim.name, score=score, principles=list(dim.principles),
-            summary=_dimension_summary(by_dim[dim.id], roster, from_answers, len(given)),
-            roster_score=roster, answers_score=from_answers, answered=len(given), findings=len(by_dim[dim.id]),
+            summary=_dimension_summary(found, roster, given, rubric),
+            roster_score=roster, answers_score=from_answers,
+            answers_average=round(sum(given) / len(given), 1) if given else None, answered=len(given),
+            findings=len(by_dim[dim.id]),
         ))
     return scored, skipped
 
 
-def _dimension_summary(found: list[Finding], roster: int | None, from_answers: int | None, answered: int) -> str:
+def _dimension_summary(found: list[Finding], roster: int | None, given: list[int], rubric: Rubric) -> str:
     if roster is None:
         parts = ["Assessed from the questionnaire only"]
     elif not found:
@@ -69,8 +99,14 @@ def _dimension_summary(found: list[Finding], roster: int | None, from_answers: i
         listed = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
         parts = [f"{len(found)} finding{'s' if len(found) != 1 else ''} ({listed}): {found[0].title.lower()}"
                  + (" and more" if len(found) > 1 else "")]
-    if from_answers is not None:
-        parts.append(f"{answered} questionnaire answer{'s' if answered != 1 else ''} average {from_answers}/100")
+    if given:
+        # People answered on the questionnaire's own scale; say it on that scale, not as points of 100.
+        top = rubric.answer_scale.highest
+        if len(given) == 1:
+            parts.append(f"1 questionnaire answer, {given[0]} of {top}")
+        else:
+            mean = f"{sum(given) / len(given):.1f}".removesuffix(".0")
+            parts.append(f"{len(given)} questionnaire answers, average {mean} of {top}")
     return "; ".join(parts) + "."
 
 
@@ -122,14 +158,20 @@ def unknowns(a: Assessment, team: TeamView) -> list[str]:
     return notes
 
 
-def overall_score(dimensions: list[Dimension], findings: list[Finding], rubric: Rubric) -> tuple[int, str]:
-    """Weighted mean of the assessed dimensions, capped while serious findings stay open."""
+def overall_score(
+    dimensions: list[Dimension], findings: list[Finding], rubric: Rubric, too_little: str | None = None
+) -> tuple[int | None, str]:
+    """Weighted mean of the assessed dimensions, capped while serious findings are open; None if too little to judge."""
+    if too_little is not None:
+        return None, f"Not enough facts: {too_little}."
     weights = rubric.dimension_weights
     total_weight = sum(weights.get(d.id, 1) for d in dimensions)
-    mean = round(sum(d.score * weights.get(d.id, 1) for d in dimensions) / total_weight) if total_weight else 0
-    reason = f"Weighted mean of {len(dimensions)} assessed dimensions"
+    if not total_weight:
+        return None, "Not enough facts: no dimension of the playbook could be assessed from the file."
+    mean = round(sum(d.score * weights.get(d.id, 1) for d in dimensions) / total_weight)
+    reason = f"Weighted mean of {len(dimensions)} assessed dimension{'s' if len(dimensions) != 1 else ''}"
     for severity in SEVERITIES:
         cap = rubric.score_cap[severity]
         if mean > cap and any(f.severity == severity for f in findings):
-            return cap, f"{reason} ({mean}), capped at {cap} while a {severity}-severity finding is open"
+            return cap, f"{reason} ({mean}), capped at {cap} while a {severity}-severity finding is open."
     return mean, f"{reason}."

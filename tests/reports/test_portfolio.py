@@ -29,16 +29,18 @@ def test_portfolio_table_has_every_unit(portfolio_dir: Path, units) -> None:
         r = unit.result
         cells = [squash(td.get_text(" ")) for td in by_unit[r.unit].find_all("td")]
         assert r.stage.name in cells[1]
-        assert cells[2] == str(r.score)
+        assert cells[2] == f"{r.score} {r.assessed.dimensions}/{r.assessed.of} areas"
         assert cells[-2] == str(r.count("high"))
         scored = {d.id: d.score for d in r.dimensions}
         shown = cells[3:-2]
         assert len(shown) == 8
         assert sum(1 for c in shown if c == "n/a") == len(r.not_assessed)
         assert [int(c) for c in shown if c != "n/a"] == [scored[i] for i in scored]
-        # The heat colouring follows the score.
+        # The heat colouring follows the score and the worst open finding.
         score_cell = by_unit[r.unit].find_all("td")[2]
         assert set(score_cell["class"]) & {"good", "fair", "weak", "poor"}
+        if r.count("high"):
+            assert "poor" in score_cell["class"]
 
 
 def test_links_lead_to_each_units_report(portfolio_dir: Path, units) -> None:

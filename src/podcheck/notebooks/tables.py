@@ -189,7 +189,9 @@ def dimension(result: Result, dimension_id: str) -> pd.DataFrame:
         if d.id == dimension_id:
             row = {"Dimension": d.name, "Score": d.score,
                    "From the roster": NONE if d.roster_score is None else d.roster_score,
-                   "From the questionnaire": NONE if d.answers_score is None else d.answers_score,
+                   "From the questionnaire": NONE if d.answers_score is None else
+                   f"{d.answers_score} ({d.answered} answer{'s' if d.answered != 1 else ''}, average "
+                   f"{d.answers_average:g} of {catalog.DEFAULT_RUBRIC.answer_scale.highest})",
                    "Why": d.summary}
             break
     else:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -62,11 +63,60 @@ def shown_evidence(finding: Any) -> list[tuple[str, str]]:
     return out
 
 
-def score_band(score: int | None) -> str:
-    """A CSS class for a 0..100 score: good, fair, weak, poor (or na when not assessed)."""
+# Best band first; a band is a CSS class in report.css, workshop.css and the SVG charts.
+BANDS = ("good", "fair", "weak", "poor")
+BAND_LABELS = {"good": "good", "fair": "fair", "weak": "weak", "poor": "serious", "na": "not enough facts"}
+# The best band a unit may show while a finding of this severity is open: a number alone never
+# makes a unit with an open high finding look healthy.
+BEST_BAND_WHILE_OPEN = {"high": "poor", "medium": "fair", "low": "good"}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """How a score reads: its colour band (a CSS class), the word for it, and why when a finding decided it."""
+
+    band: str
+    label: str
+    why: str | None = None
+
+
+def standing(score: int | None, worst: str | None = None) -> Standing:
+    """The band and label for a 0..100 score and the worst open severity: the one place that decides them.
+
+    None is 'na' (not enough facts / not assessed). The number gives a band (85+ good, 70+ fair,
+    50+ weak, else poor); an open finding lowers it to at most BEST_BAND_WHILE_OPEN[worst].
+    """
     if score is None:
-        return "na"
-    return "good" if score >= 85 else "fair" if score >= 70 else "weak" if score >= 50 else "poor"
+        return Standing("na", BAND_LABELS["na"])
+    band = "good" if score >= 85 else "fair" if score >= 70 else "weak" if score >= 50 else "poor"
+    ceiling = BEST_BAND_WHILE_OPEN.get(worst or "", "good")
+    if BANDS.index(ceiling) > BANDS.index(band):
+        return Standing(ceiling, BAND_LABELS[ceiling], f"a {worst}-severity finding is open")
+    return Standing(band, BAND_LABELS[band])
+
+
+def score_band(score: int | None, worst: str | None = None) -> str:
+    """A CSS class for a 0..100 score and the worst open severity: good, fair, weak, poor (na when not assessed)."""
+    return standing(score, worst).band
+
+
+def score_label(score: int | None, worst: str | None = None) -> str:
+    """The word for a score's band, with why when an open finding decided it: 'serious (a high-severity ...)'."""
+    s = standing(score, worst)
+    return f"{s.label} ({s.why})" if s.why else s.label
+
+
+def score_text(score: int | None, of: str = "/100") -> str:
+    """A score as a reader sees it: '72/100', or 'not enough facts' when there is none."""
+    return BAND_LABELS["na"] if score is None else f"{score}{of}"
+
+
+def assessed_words(result: Result) -> str:
+    """How much stands behind the score, in plain words: '6 of 8 areas assessed, 3 gaps in the facts'."""
+    a = result.assessed
+    gaps = (f"{a.unknowns} gap{'s' if a.unknowns != 1 else ''} in the facts" if a.unknowns
+            else "no gaps in the facts")
+    return f"{a.dimensions} of {a.of} areas assessed, {gaps}"
 
 
 def heat_style(share: float) -> Markup:
@@ -102,8 +152,10 @@ def severity_counts(result: Result, separator: str) -> str:
     return separator.join(f"{result.count(s)} {s}" for s in SEVERITIES)
 
 
-def bar(score: int, width: int = 20) -> str:
-    """A score as a bar of `width` characters for a terminal or a code span."""
+def bar(score: int | None, width: int = 20) -> str:
+    """A score as a bar of `width` characters for a terminal or a code span (blank without a score)."""
+    if score is None:
+        return " " * width
     filled = round(score / 100 * width)
     return "█" * filled + "·" * (width - filled)
 
@@ -111,5 +163,5 @@ def bar(score: int, width: int = 20) -> str:
 FILTERS = {
     "wrap": wrap, "pct": percent, "md": md_escape, "mdcell": md_cell, "band": score_band, "heat": heat_style,
     "signed": signed, "fte": fte, "humanise": humanise, "plain": plain, "evidence": shown_evidence,
-    "counts": severity_counts,
+    "counts": severity_counts, "score_label": score_label, "score_text": score_text, "assessed": assessed_words,
 }

@@ -25,6 +25,7 @@ from .. import __version__
 from ..catalog import SEVERITIES, dimensions, stages
 from ..files.atomic import neutralise, unique_names, write_atomic
 from ..result import Result
+from .filters import Standing, standing
 from .report import PAPERS, REPORT_FORMATS, write_unit_reports
 from .templates import environment
 
@@ -109,6 +110,11 @@ class UnitRow:
     links: dict[str, str]
 
     @property
+    def standing(self) -> Standing:
+        """The unit's band and label: its score and its worst open finding together."""
+        return standing(self.result.score, self.result.worst())
+
+    @property
     def dimension_scores(self) -> dict[str, int | None]:
         """Score per dimension id; None where the unit was not assessed on it."""
         scores: dict[str, int | None] = {d.id: None for d in self.result.not_assessed}
@@ -151,8 +157,14 @@ class Portfolio:
 
     @property
     def median_score(self) -> float | None:
-        """The middle overall score, or None without units."""
-        return statistics.median(r.result.score for r in self.rows) if self.rows else None
+        """The middle overall score of the units that have one, or None when none has."""
+        scores = [r.result.score for r in self.rows if r.result.score is not None]
+        return statistics.median(scores) if scores else None
+
+    @property
+    def unscored(self) -> int:
+        """How many units gave too little to judge, so have no score."""
+        return sum(1 for r in self.rows if r.result.score is None)
 
     @property
     def units_with_high(self) -> int:
@@ -206,18 +218,20 @@ def _csv(rows: list[list[object]]) -> str:
 
 def portfolio_csv(p: Portfolio) -> str:
     """One row per unit (failed units included, with their reason), for a spreadsheet."""
-    header = ["organization", "unit", "assessed_on", "status", "stage_level", "stage", "score",
+    header = ["organization", "unit", "assessed_on", "status", "stage_level", "stage", "score", "standing",
+              "assessed_dimensions", "assessed_of", "unknowns",
               *[f"{s}_findings" for s in SEVERITIES],
               *[f"score_{i}" for i, _ in p.dimensions], "reason", *[f"report_{f}" for f in LINK_KINDS]]
     out: list[list[object]] = [header]
     for row in p.rows:
         r, scores = row.result, row.dimension_scores
         out.append([r.organization, r.unit, r.assessed_on, "assessed", r.stage.level, r.stage.id, r.score,
+                    row.standing.label, r.assessed.dimensions, r.assessed.of, r.assessed.unknowns,
                     *[r.count(s) for s in SEVERITIES], *[scores.get(i) for i, _ in p.dimensions],
                     "", *[row.links.get(f, "") for f in LINK_KINDS]])
     for f in p.failures:
-        out.append(["", f.unit, "", "failed", "", "", "", *["" for _ in SEVERITIES], *["" for _ in p.dimensions],
-                    f.reason, *["" for _ in LINK_KINDS]])
+        blank = ["" for _ in range(len(header) - 4 - len(LINK_KINDS) - 1)]  # stage to the dimension scores
+        out.append(["", f.unit, "", "failed", *blank, f.reason, *["" for _ in LINK_KINDS]])
     return _csv(out)
 
 
@@ -250,6 +264,8 @@ def portfolio_json(p: Portfolio) -> str:
                 "stage": {"level": row.result.stage.level, "id": row.result.stage.id,
                           "name": row.result.stage.name},
                 "score": row.result.score,
+                "standing": {"band": row.standing.band, "label": row.standing.label},
+                "assessed": row.result.assessed.model_dump(mode="json"),
                 "dimensions": {i: row.dimension_scores.get(i) for i, _ in p.dimensions},
                 "findings": {s: row.result.count(s) for s in SEVERITIES},
                 "finding_ids": sorted({f.id for f in row.result.findings}),

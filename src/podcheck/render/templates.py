@@ -2,7 +2,8 @@
 
 Every template sees the filters of render.filters and these globals, so none retypes a list:
 SEVERITIES (most serious first), HORIZONS (soonest first), ROLES (the model's order), labels
-(the catalog's words for roles, severities and horizons) and bar (a score as a text bar).
+(the catalog's words for roles, severities and horizons) bar (a score as a text bar) and
+standing (a score's band and label from its number and the worst open severity).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from ..catalog import HORIZONS, SEVERITIES, labels
 from ..files.locations import templates_dir
 from ..model import ROLES
-from .filters import FILTERS, bar
+from .filters import FILTERS, bar, standing
 
 
 def _autoescape(name: str | None) -> bool:
@@ -34,5 +35,6 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(FILTERS)
-    env.globals.update(SEVERITIES=SEVERITIES, HORIZONS=HORIZONS, ROLES=ROLES, labels=labels(), bar=bar)
+    env.globals.update(SEVERITIES=SEVERITIES, HORIZONS=HORIZONS, ROLES=ROLES, labels=labels(), bar=bar,
+                       standing=standing)
     return env

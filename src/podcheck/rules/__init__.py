@@ -66,6 +66,8 @@ class RuleMeta(BaseModel):
     id: str = Field(pattern=r"^[a-z][a-z-]*(\.[a-z0-9][a-z0-9-]*)?$")
     title: str
     severity: Severity
+    # A rule that raises some hits above its default says how far (`Hit.severity` must stay within).
+    escalates_to: Severity | None = None
     principles: list[str] = Field(min_length=1)
     dimension: str
     message: str
@@ -73,6 +75,26 @@ class RuleMeta(BaseModel):
     # How the wording is put together; `podcheck rules` lists the words, not these.
     values: list[str] = Field(default_factory=list, exclude=True)
     variants: dict[str, dict[str, str]] = Field(default_factory=dict, exclude=True)
+
+    @property
+    def severities(self) -> tuple[Severity, ...]:
+        """The severities its hits may have, default first: ('medium', 'high') for a rule escalating to high."""
+        if self.escalates_to is None:
+            return (self.severity,)
+        low, high = SEVERITIES.index(self.severity), SEVERITIES.index(self.escalates_to)
+        return tuple(reversed(SEVERITIES[high:low + 1]))
+
+    @property
+    def severity_range(self) -> str:
+        """The severities as a reader sees them: 'high', or 'medium–high' for a rule that escalates."""
+        return "–".join(self.severities[::len(self.severities) - 1 or 1])
+
+    @model_validator(mode="after")
+    def _escalates_upwards(self) -> RuleMeta:
+        if self.escalates_to is not None and SEVERITIES.index(self.escalates_to) >= SEVERITIES.index(self.severity):
+            raise ValueError(f"escalates_to must be more serious than the severity {self.severity} "
+                             f"(got {self.escalates_to})")
+        return self
 
     @field_validator("principles")
     @classmethod
@@ -193,6 +215,10 @@ class Registry:
                 meta = self.meta[hit.id]
                 if hit.severity is not None and hit.severity not in SEVERITIES:
                     raise ConfigError(f"{hit.id}: unknown severity {hit.severity}")
+                if hit.severity is not None and hit.severity not in meta.severities:
+                    # An escalation the metadata does not declare would surprise whoever reads `podcheck rules`.
+                    raise ConfigError(f"{hit.id}: severity {hit.severity} is outside the declared range "
+                                      f"{meta.severity_range} (declare escalates_to in its metadata)")
                 undeclared = set(hit.values) - set(meta.values)
                 if undeclared:
                     raise ConfigError(f"{hit.id}: value {sorted(undeclared)[0]} is not among the rule's values")

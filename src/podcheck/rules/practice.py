@@ -16,6 +16,7 @@ class PracticeWording(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     severity: Severity
+    escalates_to: Severity | None = None
     values: list[str]
     message: str
     variants: dict[str, dict[str, str]]
@@ -31,6 +32,7 @@ def metadata(raw: Any) -> list[RuleMeta]:
     shared = PracticeWording.model_validate(raw)
     return [
         RuleMeta(id=f"practice.{q.id}", title=q.finding.rstrip("."), severity=shared.severity,
+                 escalates_to=shared.escalates_to,
                  principles=q.principles, dimension=q.dimension, values=shared.values, variants=shared.variants,
                  message=shared.message.replace("{finding}", _literal(q.finding.rstrip(".")))
                                        .replace("{question}", _literal(q.text)),

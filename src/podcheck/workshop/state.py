@@ -101,8 +101,10 @@ class Comparison:
         return self.before.stage.id != self.after.stage.id
 
     @property
-    def score_delta(self) -> int:
-        """How many points the overall score moves."""
+    def score_delta(self) -> int | None:
+        """How many points the overall score moves; None when either side has too little to be scored."""
+        if self.before.score is None or self.after.score is None:
+            return None
         return self.after.score - self.before.score
 
     def is_resolved(self, finding: Finding) -> bool:
