@@ -126,23 +126,83 @@ class Roles(Strict):
         return {role: share for role in ROLES if (share := getattr(self, role)) is not None}
 
 
+class Assignment(Strict):
+    """One pod a person in several pods works in, with the roles they hold there."""
+
+    pod: Name = Field(description="The pod's name (one of `pods`).")
+    roles: Roles = Field(default_factory=Roles, description="Share of the person's week per role in this pod.")
+    member: Membership = Field("core", description="core (default) or extended: a part-time helper in this pod.")
+
+
 class Person(Strict):
-    """Someone in the unit: a core pod member, a part-time helper, or the head of integration."""
+    """Someone in the unit: a pod member, a part-time helper, the head of integration, or someone outside
+    every pod (a line manager, a sponsor) whom others may report to."""
 
     name: Name
-    pod: Name | None = None
-    roles: Roles = Field(default_factory=Roles)
+    pod: Name | None = Field(None, description="The pod this person works in; omitted for someone outside every "
+                                               "pod and for a person in several pods (see `assignments`).")
+    roles: Roles = Field(default_factory=Roles, description="Share of the person's week per role, in their pod.")
+    assignments: Annotated[list[Assignment], Field(min_length=1)] | None = Field(
+        None, description="For a person in several pods, instead of `pod` and `roles`: one entry per pod.")
     background: Background | None = None
-    reports_to: Name | None = None
-    integration_training: StrictBool | None = None
-    member: Membership = "core"
-    helps_as: HelpsAs | None = None
-    owns_deliverables: StrictBool | None = None
+    reports_to: Name | None = Field(None, description="The name of the person this one reports to.")
+    integration_training: StrictBool | None = Field(
+        None, description="Has had tools and learning for the technologist role.")
+    member: Membership = Field("core", description="core (default) or extended: a part-time helper (P11).")
+    helps_as: HelpsAs | None = Field(None, description="What a part-time helper brings (extended members only).")
+    owns_deliverables: StrictBool | None = Field(None, description="A part-time helper owns deliverables.")
+
+    @model_validator(mode="after")
+    def _pod_or_assignments(self) -> Person:
+        if self.assignments is None:
+            return self
+        if self.pod is not None or self.roles.shares():
+            raise ValueError("has both `pod` and `assignments`: a person in one pod has `pod` and `roles`; "
+                             "a person in several pods has only `assignments`, one entry per pod")
+        if "member" in self.model_fields_set:
+            raise ValueError("has both `member` and `assignments`: with assignments, give `member` in each "
+                             "assignment it applies to")
+        total = round(sum(sum(a.roles.shares().values()) for a in self.assignments), 6)
+        if total > 1 + 1e-9:
+            raise ValueError(f"{self.name}'s role shares across assignments add up to {total:g}; "
+                             "one person's shares must total at most 1")
+        return self
 
     @property
     def is_core(self) -> bool:
         """True for a core pod member (the default), False for a part-time helper."""
         return self.member == "core"
+
+    def placements(self) -> list[Assignment]:
+        """The pods this person works in, each with the roles held there; none for someone outside every pod."""
+        if self.assignments is not None:
+            return list(self.assignments)
+        if self.pod is None:
+            return []
+        return [Assignment(pod=self.pod, roles=self.roles, member=self.member)]
+
+    def in_pod(self, pod: str) -> Person | None:
+        """This person as a member of `pod`: their pod, roles and membership there (None if not in it)."""
+        if self.assignments is None:
+            return self if self.pod == pod else None
+        place = next((a for a in self.assignments if a.pod == pod), None)
+        if place is None:
+            return None
+        return self.model_copy(update={"pod": place.pod, "roles": place.roles, "member": place.member,
+                                       "assignments": None})
+
+    def role_totals(self) -> dict[RoleName, float]:
+        """Each role this person holds anywhere, with their share of time summed over their pods."""
+        totals: dict[RoleName, float] = {}
+        for place in self.placements():
+            for role, share in place.roles.shares().items():
+                totals[role] = round(totals.get(role, 0.0) + share, 6)
+        return totals
+
+    @property
+    def outside_pods(self) -> bool:
+        """True for someone in no pod: a line manager, a sponsor, or a head of integration without a pod."""
+        return not self.placements()
 
 
 class Answer(Strict):
@@ -195,6 +255,10 @@ class Assessment(Strict):
         """The person with this name, if any."""
         return next((p for p in self.people if p.name == name), None)
 
+    def members(self, pod: str) -> list[Person]:
+        """The people working in `pod`, each seen with their roles and membership in that pod, in file order."""
+        return [m for p in self.people if (m := p.in_pod(pod)) is not None]
+
     def to_yaml_dict(self) -> dict:
         """A plain dict in file order and form, omitting unknowns, ready for yaml.safe_dump."""
         data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -207,6 +271,11 @@ class Assessment(Strict):
                 person.pop("roles", None)
             if person.get("member") == "core":
                 person.pop("member")
+            for place in person.get("assignments") or []:
+                if place.get("member") == "core":
+                    place.pop("member")
+                if not place.get("roles"):
+                    place.pop("roles", None)
         for pod in data["pods"]:
             if pod.get("lead_load") == "normal":
                 pod.pop("lead_load")
