@@ -255,6 +255,15 @@ class Assessment(Strict):
         """The person with this name, if any."""
         return next((p for p in self.people if p.name == name), None)
 
+    def placed_people(self) -> list[Person]:
+        """Everyone as they are in each pod they work in (a person in two pods twice), in file order; people
+        outside every pod as they are. What a table of the roster shows, one row per person and pod."""
+        rows: list[Person] = []
+        for person in self.people:
+            placed = [person.in_pod(place.pod) for place in person.placements()]
+            rows += [p for p in placed if p is not None] or [person]
+        return rows
+
     def members(self, pod: str) -> list[Person]:
         """The people working in `pod`, each seen with their roles and membership in that pod, in file order."""
         return [m for p in self.people if (m := p.in_pod(pod)) is not None]
