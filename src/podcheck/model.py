@@ -72,8 +72,8 @@ def _free_text(value: str) -> str:
 
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_plain_name)]
 FreeText = Annotated[str, AfterValidator(_free_text)]
-Share = Annotated[float, BeforeValidator(_not_true_false), Field(gt=0, le=1)]
-Count = Annotated[int, BeforeValidator(_not_true_false), Field(ge=0, le=1_000_000)]
+Share = Annotated[float, Field(gt=0, le=1), BeforeValidator(_not_true_false)]
+Count = Annotated[int, Field(ge=0, le=1_000_000), BeforeValidator(_not_true_false)]
 
 
 class Strict(BaseModel):
@@ -93,8 +93,9 @@ class Backlog(Strict):
 class Context(Strict):
     """Facts about platform, process and backlog; anything omitted is unknown."""
 
-    platform: Platform | None = None
-    process: Process | None = None
+    platform: Platform | None = Field(None, description="How integrations are built: an iPaaS, an embedded iPaaS, "
+                                                        "in-house tooling, or none.")
+    process: Process | None = Field(None, description="How requests are triaged, built and managed.")
     backlog: Backlog | None = None
 
 
@@ -102,17 +103,17 @@ class Pod(Strict):
     """A small autonomous team that owns a problem area (P1)."""
 
     name: Name
-    focus: Focus | None = None
-    lead_load: LeadLoad = "normal"
-    active_projects: Count | None = None
+    focus: Focus | None = Field(None, description="The principle the pod is organised by (P14).")
+    lead_load: LeadLoad = Field("normal", description="heavy caps the pod at 6 core members instead of 8 (P10).")
+    active_projects: Count | None = Field(None, description="Integration projects the pod is working on now.")
 
 
 class Roles(Strict):
     """Share of one person's time given to each role, each in (0, 1]."""
 
-    lead: Share | None = None
-    technologist: Share | None = None
-    analyst: Share | None = None
+    lead: Share | None = Field(None, description="Share of the week coordinating the pod, in (0, 1].")
+    technologist: Share | None = Field(None, description="Share of the week building integrations, in (0, 1].")
+    analyst: Share | None = Field(None, description="Share of the week on requirements and mappings, in (0, 1].")
 
     @model_validator(mode="after")
     def _total_at_most_one(self) -> Roles:
@@ -144,7 +145,7 @@ class Person(Strict):
     roles: Roles = Field(default_factory=Roles, description="Share of the person's week per role, in their pod.")
     assignments: Annotated[list[Assignment], Field(min_length=1)] | None = Field(
         None, description="For a person in several pods, instead of `pod` and `roles`: one entry per pod.")
-    background: Background | None = None
+    background: Background | None = Field(None, description="The person's professional background.")
     reports_to: Name | None = Field(None, description="The name of the person this one reports to.")
     integration_training: StrictBool | None = Field(
         None, description="Has had tools and learning for the technologist role.")
@@ -219,11 +220,12 @@ class Assessment(Strict):
     organization: Name
     unit: Name
     assessed_on: dt.date
-    head_of_integration: Name | None = None
+    head_of_integration: Name | None = Field(None, description="The name of a person in `people`, or omitted.")
     context: Context = Field(default_factory=Context)
     pods: Annotated[list[Pod], Field(min_length=1)]
     people: list[Person]
-    answers: dict[str, Answer] = Field(default_factory=dict)
+    answers: dict[str, Answer] = Field(default_factory=dict, description="Questionnaire answers by question id "
+                                       "(`podcheck questions`): a score 1..5, or {score, note}.")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
 
