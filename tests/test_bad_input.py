@@ -95,6 +95,32 @@ CASES = [
          (("people[1].pod", "is required"),)),
     Case("core-member-without-roles", edit("roles: {analyst: 1.0}, ", ""),
          (("people[2].roles", "a core member needs at least one role"),)),
+    # Contract 5.1: people outside every pod, and people in several pods.
+    Case("roles-without-a-pod", edit("pod: CRM, roles: {technologist", "roles: {technologist"),
+         (("people[1].pod", "is required for anyone holding a role"),)),
+    Case("helper-without-a-pod", edit("pod: CRM, roles: {analyst: 1.0}", "member: extended, helps_as: qa"),
+         (("people[2].pod", "a part-time helper names the pod they help"),)),
+    Case("pod-and-assignments", edit("roles: {technologist: 1.0}",
+                                     "roles: {technologist: 1.0}, assignments: [{pod: CRM, roles: {analyst: 0.5}}]"),
+         (("people[1]", "has both `pod` and `assignments`"),)),
+    Case("assignment-to-no-pod", edit("pod: CRM, roles: {technologist: 1.0}",
+                                      "assignments: [{pod: CRM, roles: {technologist: 0.5}}, "
+                                      "{pod: CMR, roles: {analyst: 0.5}}]"),
+         (("people[1].assignments[1].pod", "no pod named 'CMR'; did you mean 'CRM'? (pods in this file: CRM)"),)),
+    Case("assignments-past-one", edit("  - {name: CRM, focus: domain}", "  - {name: CRM, focus: domain}\n"
+                                      "  - {name: ERP, focus: domain}").replace(
+        "pod: CRM, roles: {technologist: 1.0}", "assignments: [{pod: CRM, roles: {technologist: 0.7}}, "
+        "{pod: ERP, roles: {technologist: 0.6}}]"),
+         (("people[1]", "Bo Chen's role shares across assignments add up to 1.3"),)),
+    Case("same-pod-assigned-twice", edit("pod: CRM, roles: {technologist: 1.0}",
+                                         "assignments: [{pod: CRM, roles: {technologist: 0.5}}, "
+                                         "{pod: CRM, roles: {analyst: 0.5}}]"),
+         (("people[1].assignments[1].pod", "pod 'CRM' is already in this person's assignments"),)),
+    Case("core-assignment-without-roles", edit("pod: CRM, roles: {technologist: 1.0}",
+                                               "assignments: [{pod: CRM}]"),
+         (("people[1].assignments[0].roles", "a core member needs at least one role"),)),
+    Case("assignments-empty", edit("pod: CRM, roles: {technologist: 1.0}", "assignments: []"),
+         (("people[1].assignments", "needs at least one entry"),)),
     Case("helper-role-on-core", edit("background: mis}", "background: mis, helps_as: qa}"),
          (("people[1].helps_as", "only part-time helpers"),)),
     Case("no-pods", edit("  - {name: CRM, focus: domain}\n", "").replace("pods:\n", "pods: []\n"),

@@ -77,6 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("questions", help="list the questionnaire bank")
     p.add_argument("--format", "-f", choices=("text", "json"), default="text")
 
+    p = sub.add_parser("schema", help="print the JSON Schema of the assessment file (or, with --result, "
+                       "of the result JSON)")
+    p.add_argument("--result", action="store_true", help="the result object's schema instead")
+
     p = sub.add_parser("rules", help="list every rule with its id, severity and principles")
     p.add_argument("--format", "-f", choices=("text", "json"), default="text")
     return parser
@@ -309,9 +313,16 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import assessment_schema_text, schema_text
+
+    sys.stdout.write(schema_text() if args.result else assessment_schema_text())
+    return EXIT_OK
+
+
 COMMANDS = {
     "assess": _cmd_assess, "batch": _cmd_batch, "portfolio": _cmd_portfolio, "import": _cmd_import,
-    "questions": _cmd_questions, "rules": _cmd_rules,
+    "questions": _cmd_questions, "rules": _cmd_rules, "schema": _cmd_schema,
 }
 
 

@@ -72,8 +72,8 @@ def _free_text(value: str) -> str:
 
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_plain_name)]
 FreeText = Annotated[str, AfterValidator(_free_text)]
-Share = Annotated[float, BeforeValidator(_not_true_false), Field(gt=0, le=1)]
-Count = Annotated[int, BeforeValidator(_not_true_false), Field(ge=0, le=1_000_000)]
+Share = Annotated[float, Field(gt=0, le=1), BeforeValidator(_not_true_false)]
+Count = Annotated[int, Field(ge=0, le=1_000_000), BeforeValidator(_not_true_false)]
 
 
 class Strict(BaseModel):
@@ -93,8 +93,9 @@ class Backlog(Strict):
 class Context(Strict):
     """Facts about platform, process and backlog; anything omitted is unknown."""
 
-    platform: Platform | None = None
-    process: Process | None = None
+    platform: Platform | None = Field(None, description="How integrations are built: an iPaaS, an embedded iPaaS, "
+                                                        "in-house tooling, or none.")
+    process: Process | None = Field(None, description="How requests are triaged, built and managed.")
     backlog: Backlog | None = None
 
 
@@ -102,17 +103,17 @@ class Pod(Strict):
     """A small autonomous team that owns a problem area (P1)."""
 
     name: Name
-    focus: Focus | None = None
-    lead_load: LeadLoad = "normal"
-    active_projects: Count | None = None
+    focus: Focus | None = Field(None, description="The principle the pod is organised by (P14).")
+    lead_load: LeadLoad = Field("normal", description="heavy caps the pod at 6 core members instead of 8 (P10).")
+    active_projects: Count | None = Field(None, description="Integration projects the pod is working on now.")
 
 
 class Roles(Strict):
     """Share of one person's time given to each role, each in (0, 1]."""
 
-    lead: Share | None = None
-    technologist: Share | None = None
-    analyst: Share | None = None
+    lead: Share | None = Field(None, description="Share of the week coordinating the pod, in (0, 1].")
+    technologist: Share | None = Field(None, description="Share of the week building integrations, in (0, 1].")
+    analyst: Share | None = Field(None, description="Share of the week on requirements and mappings, in (0, 1].")
 
     @model_validator(mode="after")
     def _total_at_most_one(self) -> Roles:
@@ -126,23 +127,83 @@ class Roles(Strict):
         return {role: share for role in ROLES if (share := getattr(self, role)) is not None}
 
 
+class Assignment(Strict):
+    """One pod a person in several pods works in, with the roles they hold there."""
+
+    pod: Name = Field(description="The pod's name (one of `pods`).")
+    roles: Roles = Field(default_factory=Roles, description="Share of the person's week per role in this pod.")
+    member: Membership = Field("core", description="core (default) or extended: a part-time helper in this pod.")
+
+
 class Person(Strict):
-    """Someone in the unit: a core pod member, a part-time helper, or the head of integration."""
+    """Someone in the unit: a pod member, a part-time helper, the head of integration, or someone outside
+    every pod (a line manager, a sponsor) whom others may report to."""
 
     name: Name
-    pod: Name | None = None
-    roles: Roles = Field(default_factory=Roles)
-    background: Background | None = None
-    reports_to: Name | None = None
-    integration_training: StrictBool | None = None
-    member: Membership = "core"
-    helps_as: HelpsAs | None = None
-    owns_deliverables: StrictBool | None = None
+    pod: Name | None = Field(None, description="The pod this person works in; omitted for someone outside every "
+                                               "pod and for a person in several pods (see `assignments`).")
+    roles: Roles = Field(default_factory=Roles, description="Share of the person's week per role, in their pod.")
+    assignments: Annotated[list[Assignment], Field(min_length=1)] | None = Field(
+        None, description="For a person in several pods, instead of `pod` and `roles`: one entry per pod.")
+    background: Background | None = Field(None, description="The person's professional background.")
+    reports_to: Name | None = Field(None, description="The name of the person this one reports to.")
+    integration_training: StrictBool | None = Field(
+        None, description="Has had tools and learning for the technologist role.")
+    member: Membership = Field("core", description="core (default) or extended: a part-time helper (P11).")
+    helps_as: HelpsAs | None = Field(None, description="What a part-time helper brings (extended members only).")
+    owns_deliverables: StrictBool | None = Field(None, description="A part-time helper owns deliverables.")
+
+    @model_validator(mode="after")
+    def _pod_or_assignments(self) -> Person:
+        if self.assignments is None:
+            return self
+        if self.pod is not None or self.roles.shares():
+            raise ValueError("has both `pod` and `assignments`: a person in one pod has `pod` and `roles`; "
+                             "a person in several pods has only `assignments`, one entry per pod")
+        if "member" in self.model_fields_set:
+            raise ValueError("has both `member` and `assignments`: with assignments, give `member` in each "
+                             "assignment it applies to")
+        total = round(sum(sum(a.roles.shares().values()) for a in self.assignments), 6)
+        if total > 1 + 1e-9:
+            raise ValueError(f"{self.name}'s role shares across assignments add up to {total:g}; "
+                             "one person's shares must total at most 1")
+        return self
 
     @property
     def is_core(self) -> bool:
         """True for a core pod member (the default), False for a part-time helper."""
         return self.member == "core"
+
+    def placements(self) -> list[Assignment]:
+        """The pods this person works in, each with the roles held there; none for someone outside every pod."""
+        if self.assignments is not None:
+            return list(self.assignments)
+        if self.pod is None:
+            return []
+        return [Assignment(pod=self.pod, roles=self.roles, member=self.member)]
+
+    def in_pod(self, pod: str) -> Person | None:
+        """This person as a member of `pod`: their pod, roles and membership there (None if not in it)."""
+        if self.assignments is None:
+            return self if self.pod == pod else None
+        place = next((a for a in self.assignments if a.pod == pod), None)
+        if place is None:
+            return None
+        return self.model_copy(update={"pod": place.pod, "roles": place.roles, "member": place.member,
+                                       "assignments": None})
+
+    def role_totals(self) -> dict[RoleName, float]:
+        """Each role this person holds anywhere, with their share of time summed over their pods."""
+        totals: dict[RoleName, float] = {}
+        for place in self.placements():
+            for role, share in place.roles.shares().items():
+                totals[role] = round(totals.get(role, 0.0) + share, 6)
+        return totals
+
+    @property
+    def outside_pods(self) -> bool:
+        """True for someone in no pod: a line manager, a sponsor, or a head of integration without a pod."""
+        return not self.placements()
 
 
 class Answer(Strict):
@@ -159,11 +220,12 @@ class Assessment(Strict):
     organization: Name
     unit: Name
     assessed_on: dt.date
-    head_of_integration: Name | None = None
+    head_of_integration: Name | None = Field(None, description="The name of a person in `people`, or omitted.")
     context: Context = Field(default_factory=Context)
     pods: Annotated[list[Pod], Field(min_length=1)]
     people: list[Person]
-    answers: dict[str, Answer] = Field(default_factory=dict)
+    answers: dict[str, Answer] = Field(default_factory=dict, description="Questionnaire answers by question id "
+                                       "(`podcheck questions`): a score 1..5, or {score, note}.")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
 
@@ -195,6 +257,19 @@ class Assessment(Strict):
         """The person with this name, if any."""
         return next((p for p in self.people if p.name == name), None)
 
+    def placed_people(self) -> list[Person]:
+        """Everyone as they are in each pod they work in (a person in two pods twice), in file order; people
+        outside every pod as they are. What a table of the roster shows, one row per person and pod."""
+        rows: list[Person] = []
+        for person in self.people:
+            placed = [person.in_pod(place.pod) for place in person.placements()]
+            rows += [p for p in placed if p is not None] or [person]
+        return rows
+
+    def members(self, pod: str) -> list[Person]:
+        """The people working in `pod`, each seen with their roles and membership in that pod, in file order."""
+        return [m for p in self.people if (m := p.in_pod(pod)) is not None]
+
     def to_yaml_dict(self) -> dict:
         """A plain dict in file order and form, omitting unknowns, ready for yaml.safe_dump."""
         data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -207,6 +282,11 @@ class Assessment(Strict):
                 person.pop("roles", None)
             if person.get("member") == "core":
                 person.pop("member")
+            for place in person.get("assignments") or []:
+                if place.get("member") == "core":
+                    place.pop("member")
+                if not place.get("roles"):
+                    place.pop("roles", None)
         for pod in data["pods"]:
             if pod.get("lead_load") == "normal":
                 pod.pop("lead_load")

@@ -136,17 +136,20 @@ def recommendations(findings: list[Finding], stage: Stage) -> list[Recommendatio
 def unknowns(a: Assessment, team: TeamView) -> list[str]:
     """Facts the file leaves unknown that some checks needed, in plain words."""
     notes = []
-    no_background = [p.name for p in a.people if p.roles.shares() and p.background is None]
+    no_background = [p.name for p in a.people if p.role_totals() and p.background is None]
     if no_background:
         notes.append(f"Background not given for {len(no_background)} of the people with roles; "
                      "the developer-trap checks treat them as unknown.")
-    untrained = [p.name for pod in team.pods for p in pod.holders("technologist")
-                 if p.background == "software-engineering" and p.integration_training is None]
+    # A person in several pods is a member of each: named once.
+    untrained = list(dict.fromkeys(p.name for pod in team.pods for p in pod.holders("technologist")
+                                   if p.background == "software-engineering" and p.integration_training is None))
     if untrained:
         notes.append(f"Integration training not recorded for {human_list(untrained)}; "
                      "counted as no training on record.")
     if len(team.pods) >= 2:
-        silent = [p.name for pod in team.pods for p in pod.holders("lead") if p.reports_to is None and p != team.head]
+        head = team.head.name if team.head else None
+        silent = list(dict.fromkeys(p.name for pod in team.pods for p in pod.holders("lead")
+                                    if p.reports_to is None and p.name != head))
         if silent:
             notes.append(f"Reporting lines not given for lead{'s' if len(silent) > 1 else ''} {human_list(silent)}.")
     missing_projects = [p.name for p in team.pods if p.pod.active_projects is None]

@@ -2,7 +2,8 @@
 
 A case file is a list of cases. A case names a finding `id` and says whether it `raises`. Its
 `team` is merged onto a base team (mappings merge key by key, lists replace), `add` appends
-people (a `count` makes that many alike, named after their pod and first role), `copies` adds
+people (a `count` makes that many alike, named after their pod and first role; people in several pods
+are given with `assignments`, as in a file), `copies` adds
 more pods shaped like the base pod, and `rubric` overrides thresholds. A raising case may also
 pin `pod` (null for organisation-wide), `people`, `severity` and `count`, and list words the finding
 `says` and `never_says` (in its message or recommendation); `why` is a note.
@@ -111,8 +112,14 @@ def _merge(base: Any, overlay: Any) -> Any:
     return copy.deepcopy(overlay)
 
 
+def _first_place(person: dict[str, Any]) -> dict[str, Any]:
+    # A person in several pods (`assignments`) is named after their first pod and role there.
+    places = person.get("assignments") or [{}]
+    return person if "pod" in person or not isinstance(places[0], dict) else places[0]
+
+
 def _label(person: dict[str, Any]) -> str:
-    roles = person.get("roles") or {}
+    roles = _first_place(person).get("roles") or {}
     return next(iter(roles), None) or person.get("helps_as") or "member"
 
 
@@ -132,7 +139,7 @@ def build_team(case: RuleCase, base: dict[str, Any] = BASE_TEAM) -> dict[str, An
             continue
         for i in range(1, count + 1):
             person = {"background": "mis", **copy.deepcopy(group)}
-            person["name"] = f"{person['pod']} {_label(person)} {i}"
+            person["name"] = f"{_first_place(person).get('pod')} {_label(person)} {i}"
             team["people"].append(person)
     return team
 

@@ -10,7 +10,11 @@ from .model import ROLES, Assessment, Person, Pod, RoleName
 
 @dataclass(frozen=True)
 class PodView:
-    """One pod with its members sorted by name and its role coverage summed."""
+    """One pod with its members sorted by name and its role coverage summed.
+
+    A member is a Person as they are in this pod: for someone in several pods, `pod`, `roles` and
+    `member` are those of their assignment here, so rules read `p.roles` without knowing about assignments.
+    """
 
     pod: Pod
     core: tuple[Person, ...]
@@ -63,7 +67,9 @@ def team_view(assessment: Assessment, rubric: Rubric) -> TeamView:
     """Build the view; members and pods are sorted so that input order never changes a result."""
     pods = []
     for pod in sorted(assessment.pods, key=lambda p: p.name):
-        members = sorted((p for p in assessment.people if p.pod == pod.name), key=lambda p: p.name)
+        # Each member as they are in this pod: a person in several pods counts once in each, with the roles
+        # and membership of that pod's assignment; people outside every pod are in none.
+        members = sorted(assessment.members(pod.name), key=lambda p: p.name)
         core = tuple(p for p in members if p.is_core)
         extended = tuple(p for p in members if not p.is_core)
         shares = {r: round(sum(p.roles.shares().get(r, 0.0) for p in core), 4) for r in ROLES}

@@ -100,7 +100,8 @@ def test_value_errors_name_file_row_and_column(tmp_path: Path) -> None:
         f"{facts}: row 2, column assessed_on: '2026-13-01' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-20",
         f"{roster}: row 3, column technologist: must be between 0 and 1 (a share of time; got 1.5)",
         f"{roster}: row 4, column pod: no pod named 'CMR'; did you mean 'CRM'? (pods in this file: CRM)",
-        f"{roster}: row 5, column name: person 'Ann' is listed twice (first at row 2); names must be unique",
+        f"{roster}: row 5, column name: person 'Ann' is listed twice in pod 'CRM' (first at row 2); "
+        "give one row per person and pod",
         f"{roster}: row 6, column technologist: must be a number (got 'abc')",
     ]
 
@@ -357,3 +358,62 @@ def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused(tmp_path: Pat
     [message] = problems(roster)
     assert message.startswith(f"{roster}: unpacks to 6,") and message.endswith(
         " bytes; a roster workbook may unpack to at most 5,000,000")
+
+
+# Contract 5.1: one row per person and pod; an empty pod cell is someone outside every pod.
+TWO_PODS = (PEOPLE.replace("background\n", "background,reports_to\n")
+            + "Pay,Ann,CRM,1,,,business-analysis,Hal\n"
+              "Pay,Dana,CRM,,0.5,,mis,Max\n"
+              "Pay,Ed,ERP,1,,,business-process,Hal\n"
+              "Pay,Dana,ERP,,0.5,,,\n"
+              "Pay,Max,,,,,software-engineering,\n"
+              "Pay,Hal,ERP,,,0.5,business-process,\n")
+TWO_PODS_FACTS = "unit,pod,organization,assessed_on,head_of_integration\nPay,,Acme,2026-11-20,Hal\n"
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_rows_per_person_and_pod_become_assignments_and_survive_a_round_trip(tmp_path: Path, suffix: str) -> None:
+    roster = write(tmp_path / "r.csv", TWO_PODS)
+    write(tmp_path / "r-facts.csv", TWO_PODS_FACTS)
+    [unit] = load_roster(roster)
+    dana, max_ = unit.person("Dana"), unit.person("Max")
+    assert dana is not None and dana.pod is None and dana.background == "mis" and dana.reports_to == "Max"
+    assert [(a.pod, a.roles.shares()) for a in dana.assignments or []] == [
+        ("CRM", {"technologist": 0.5}), ("ERP", {"technologist": 0.5})]
+    assert max_ is not None and max_.outside_pods
+    assert [p.name for p in unit.pods] == ["CRM", "ERP"]
+    assert {p.name: p.core for p in podcheck.assess(unit).pods} == {"CRM": 2, "ERP": 3}
+
+    again = tmp_path / f"again.{suffix}"
+    if suffix == "csv":
+        write_roster_csv([unit], again)
+        assert again.read_text(encoding="utf-8").count("\nPay,Dana,") == 2
+    else:
+        write_roster_xlsx([unit], again)
+    assert load_roster(again) == [unit]
+
+
+def test_a_person_twice_in_one_pod_is_an_error_naming_both_rows(tmp_path: Path) -> None:
+    roster = write(tmp_path / "r.csv", TWO_PODS + "Pay,Dana,CRM,,,0.2,mis,\n")
+    write(tmp_path / "r-facts.csv", TWO_PODS_FACTS)
+    assert problems(roster) == [
+        f"{roster}: row 8, column name: person 'Dana' is listed twice in pod 'CRM' (first at row 3); "
+        "give one row per person and pod"]
+
+
+def test_a_persons_rows_must_agree_on_their_details_and_each_name_a_pod(tmp_path: Path) -> None:
+    roster = write(tmp_path / "r.csv", TWO_PODS.replace("Pay,Dana,ERP,,0.5,,,", "Pay,Dana,ERP,,0.5,,other,")
+                   + "Pay,Dana,,,,0.1,,\n")
+    write(tmp_path / "r-facts.csv", TWO_PODS_FACTS)
+    assert problems(roster) == [
+        f"{roster}: row 5, column background: 'other' differs from row 3 ('mis'); a person's details are the "
+        "same in each of their rows (or left empty)",
+        f"{roster}: row 8, column pod: is empty, but 'Dana' has several rows (rows 3, 5, 8): a person in several "
+        "pods has one row per pod, each naming its pod"]
+
+
+def test_shares_across_a_persons_rows_past_one_name_the_person(tmp_path: Path) -> None:
+    roster = write(tmp_path / "r.csv", TWO_PODS.replace("Pay,Dana,ERP,,0.5,", "Pay,Dana,ERP,,0.75,"))
+    write(tmp_path / "r-facts.csv", TWO_PODS_FACTS)
+    [line] = problems(roster)
+    assert line.startswith(f"{roster}: row 3: Dana's role shares across assignments add up to 1.25"), line

@@ -215,3 +215,83 @@ def test_a_file_changed_meanwhile_is_not_overwritten_and_the_facilitator_chooses
     assert ui.conflict_box.layout.display == "none" and "Kept your version" in ui.status.value
     assert saved(unit_file)["pods"][0]["active_projects"] == 6 and saved(unit_file)["organization"] == "Testing Ltd"
     assert saved(ui.state.history()[-1])["organization"] == "Testing Inc"
+
+
+TWO_PODS = """\
+schema: podcheck/1
+organization: Testing Co
+unit: Connectors
+assessed_on: 2026-11-20
+head_of_integration: Hal
+pods:
+  - {name: CRM, focus: domain}
+  - {name: ERP, focus: domain}
+people:
+  - {name: Max, background: software-engineering}
+  - {name: Hal, pod: CRM, roles: {lead: 1.0}, background: business-process}
+  - {name: Ed, pod: ERP, roles: {lead: 1.0}, background: business-process, reports_to: Hal}
+  - {name: Ana, pod: CRM, roles: {analyst: 1.0}, background: business-analysis, reports_to: Max}
+  - {name: Eli, pod: ERP, roles: {analyst: 1.0}, background: business-analysis, reports_to: Max}
+  - name: Dana
+    background: mis
+    reports_to: Max
+    assignments:
+      - {pod: CRM, roles: {technologist: 0.5}}
+      - {pod: ERP, roles: {technologist: 0.5}}
+"""
+
+
+def test_a_person_in_two_pods_and_one_outside_every_pod_are_shown(tmp_path):
+    path = tmp_path / "team.yaml"
+    path.write_text(TWO_PODS, encoding="utf-8")
+    ui = workshop.start(path, show=False)
+    max_, dana = ui.person_rows[0], ui.person_rows[5]
+    assert max_.pod.value == "" and max_.places_box.layout.display == "none"
+    # Dana's pods, each with her roles there; the one-pod controls are not offered for her.
+    assert [(row.pod, row.shares["technologist"].value) for row in dana.place_rows] == [("CRM", 50), ("ERP", 50)]
+    assert "CRM" in dana.place_rows[0].caption.value and "ERP" in dana.place_rows[1].caption.value
+    assert dana.places_box.layout.display == "" and dana.roles_box.layout.display == "none"
+    assert dana.pod.disabled and dana.member.disabled and not ui.person_rows[1].pod.disabled
+    ui.pod_filter.value = "ERP"
+    shown = [r.name.value for r in ui.person_rows if r.box.layout.display != "none"]
+    assert shown == ["Ed", "Eli", "Dana"]
+    assert "data-stage='program'" in ui.stage.value
+
+
+def test_a_share_in_one_of_several_pods_is_edited_for_that_pod(tmp_path, monkeypatch):
+    path = tmp_path / "team.yaml"
+    path.write_text(TWO_PODS, encoding="utf-8")
+    ui = workshop.start(path, show=False)
+    asked = []
+
+    def set_role_share(person, role, share, pod=None):
+        asked.append((person, role, share, pod))
+        return ws.Change(f"{person}: {share:.0%} {role}", lambda data: None)
+
+    monkeypatch.setattr("podcheck.workshop.team.ch.set_role_share", set_role_share)
+    ui.person_rows[5].place_rows[1].shares["technologist"].value = 30
+    ui.person_rows[1].shares["lead"].value = 80
+    assert asked == [(5, "technologist", 0.3, "ERP"), (1, "lead", 0.8, None)]
+
+
+def _takes_a_pod() -> bool:
+    import inspect
+
+    from podcheck.workshop import team
+
+    return "pod" in inspect.signature(team.ch.set_role_share).parameters
+
+
+def test_a_share_in_one_of_several_pods_reaches_the_file(tmp_path):
+    import pytest
+
+    if not _takes_a_pod():
+        pytest.skip("set_role_share has no pod= yet (contract 5.3 set-role with a pod)")
+    path = tmp_path / "team.yaml"
+    path.write_text(TWO_PODS, encoding="utf-8")
+    ui = workshop.start(path, show=False)
+    ui.person_rows[5].place_rows[1].shares["technologist"].value = 30
+    dana = saved(path)["people"][5]
+    assert dana["assignments"] == [{"pod": "CRM", "roles": {"technologist": 0.5}},
+                                   {"pod": "ERP", "roles": {"technologist": 0.3}}]
+    assert ui.person_rows[5].place_rows[1].shares["technologist"].value == 30

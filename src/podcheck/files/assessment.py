@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,33 @@ def _reference(value: object) -> str | None:
     if not isinstance(value, str) or not value.strip() or name_problem(value.strip()):
         return None
     return value.strip()
+
+
+def _check_pod(add: Callable[..., None], loc: Loc, pod: str, pod_names: dict[str, int]) -> None:
+    """A pod a person names must be one of the file's pods."""
+    if _reference(pod) is not None and pod.strip() not in pod_names:
+        listed = ", ".join(pod_names) or "none"
+        add(loc, f"no pod named '{pod}'{did_you_mean(pod, pod_names)} (pods in this file: {listed})", "not-found")
+
+
+def _check_assignments(add: Callable[..., None], i: int, assignments: list[Any], pod_names: dict[str, int]) -> None:
+    """Each pod of a person in several pods exists, is named once, and gives a core member a role."""
+    seen: dict[str, int] = {}
+    for j, place in enumerate(assignments):
+        if not isinstance(place, dict):
+            continue
+        loc: Loc = ("people", i, "assignments", j)
+        pod = place.get("pod")
+        if isinstance(pod, str):
+            _check_pod(add, (*loc, "pod"), pod, pod_names)
+            name = pod.strip()
+            if name in seen:
+                add((*loc, "pod"), f"pod '{name}' is already in this person's assignments (assignments[{seen[name]}]); "
+                    "give each pod once, with every role held there", "duplicate")
+            seen.setdefault(name, j)
+        if not place.get("roles") and place.get("member", "core") == "core":
+            add((*loc, "roles"), "a core member needs at least one role (lead, technologist or analyst); "
+                "mark a part-time helper in this pod with `member: extended`", "missing")
 
 
 def _cross_check(data: dict[str, Any], file: str, lines: LineMap, question_ids: set[str]) -> list[Problem]:
@@ -64,21 +91,26 @@ def _cross_check(data: dict[str, Any], file: str, lines: LineMap, question_ids: 
         if not isinstance(person, dict):
             continue
         name = person.get("name").strip() if isinstance(person.get("name"), str) else None
-        extended = person.get("member") == "extended"
+        places = person.get("assignments") if isinstance(person.get("assignments"), list) else []
+        extended = person.get("member") == "extended" or any(
+            isinstance(a, dict) and a.get("member") == "extended" for a in places)
         is_head = name is not None and name == head
         pod = person.get("pod")
-        if isinstance(pod, str):
-            if _reference(pod) is not None and pod.strip() not in pod_names:
-                listed = ", ".join(pod_names) or "none"
-                add(("people", i, "pod"), f"no pod named '{pod}'{did_you_mean(pod, pod_names)} "
-                    f"(pods in this file: {listed})", "not-found")
-        elif pod is None and not is_head:
-            add(("people", i, "pod"), "is required: every pod member names their pod "
-                "(only the head of integration may omit it)", "missing")
         roles = person.get("roles")
-        if not roles and not extended and not is_head:
-            add(("people", i, "roles"), "a core member needs at least one role (lead, technologist or analyst); "
-                "mark a part-time helper with `member: extended`", "missing")
+        assignments = person.get("assignments")
+        if isinstance(pod, str):
+            _check_pod(add, ("people", i, "pod"), pod, pod_names)
+            if not roles and not extended and not is_head:
+                add(("people", i, "roles"), "a core member needs at least one role (lead, technologist or analyst); "
+                    "mark a part-time helper with `member: extended`", "missing")
+        elif isinstance(assignments, list):
+            _check_assignments(add, i, assignments, pod_names)
+        elif pod is None and roles and not is_head:
+            add(("people", i, "pod"), "is required for anyone holding a role: name their pod, or list their pods "
+                "under `assignments` (only people outside every pod, such as line managers, hold no role)",
+                "missing")
+        elif pod is None and extended:
+            add(("people", i, "pod"), "is required: a part-time helper names the pod they help", "missing")
         if person.get("helps_as") is not None and not extended:
             add(("people", i, "helps_as"), "only part-time helpers have this; add `member: extended` or remove it",
                 "not-allowed")

@@ -79,6 +79,7 @@ class RosterUnit:
     places: dict[Loc, tuple[str, str]] = field(default_factory=dict)  # place in the data → (file, place in sheet)
     first_place: tuple[str, str] = ("", "")
     missing_hint: str = ""
+    repeated: dict[Loc, str] = field(default_factory=dict)  # a second row for a person and pod → what to say
 
     def _place(self, loc: Loc) -> tuple[str, str, Loc]:
         """(file, place) of the nearest recorded place around `loc`, and what is left of `loc` below it."""
@@ -89,6 +90,8 @@ class RosterUnit:
 
     def _message(self, problem: Problem) -> str:
         """The message, with another place it names ("first at people[0]") given as its row."""
+        if problem.loc in self.repeated and problem.code == "duplicate":
+            return self.repeated[problem.loc]
         if not problem.related:
             return problem.message
         named = format_loc(problem.related)
@@ -157,31 +160,15 @@ def units_from_sheets(people: Sheet, facts: Sheet | None) -> list[RosterUnit]:
                                      "belongs on the unit's row (leave pod empty there)") for c in wrong]
                 pod_rows.setdefault(name, []).append((number, cells))
 
+    rows_by_unit: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     for number, cells in people.rows:
         name = _unit_name(people, number, cells, problems)
         if name is None:
             continue
-        unit = unit_for(name, people, number)
-        index = len(unit.data["people"])
-        person: dict[str, Any] = {}
-        roles: dict[str, Any] = {}
-        base: Loc = ("people", index)
-        unit.places[base] = (people.file, people.where(number))
-        for column, value in cells.items():
-            if column == "unit":
-                continue
-            converted = _cell(PERSON_COLUMNS[column], value)
-            if column in ROLES:
-                roles[column] = converted
-                unit.places[(*base, "roles", column)] = (people.file, people.where(number, column))
-            else:
-                person[column] = converted
-                unit.places[(*base, column)] = (people.file, people.where(number, column))
-        if roles:
-            person["roles"] = roles
-            unit.places[(*base, "roles")] = (people.file,
-                                             people.where(number) + ", columns lead, technologist, analyst")
-        unit.data["people"].append(person)
+        unit_for(name, people, number)
+        rows_by_unit.setdefault(name, []).append((number, cells))
+    for name, rows in rows_by_unit.items():
+        _add_people(units[name], people, rows, problems)
 
     staffed = [n for n, u in units.items() if u.data["people"]]
     for name, unit in units.items():
@@ -194,6 +181,127 @@ def units_from_sheets(people: Sheet, facts: Sheet | None) -> list[RosterUnit]:
     if problems:
         raise InputError(problems)
     return list(units.values())
+
+
+# Columns that belong to one pod of a person (a row per person and pod); the rest describe the person.
+PLACEMENT_COLUMNS = ("pod", *ROLES, "member")
+
+
+def _person_key(cells: dict[str, Any]) -> str | None:
+    """The name that joins a person's rows (as the file will hold it), or None when there is none to join on."""
+    name = cells.get("name")
+    if name is None:
+        return None
+    name = _cell("text", name)
+    return name.strip() if isinstance(name, str) else None
+
+
+def _add_people(unit: RosterUnit, sheet: Sheet, rows: list[tuple[int, dict[str, Any]]],
+                problems: list[Problem]) -> None:
+    """A person per name: one row is a person in one pod (or none); several rows, one per pod, are a
+    person in several pods (`assignments`). A second row for the same pod is an error naming both rows."""
+    by_name: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for number, cells in rows:
+        key = _person_key(cells)
+        if key is not None:
+            by_name.setdefault(key, []).append((number, cells))
+    joined: dict[str, _Joined] = {}
+    # People are added in row order, so that problems are reported in the order of the rows.
+    for number, cells in rows:
+        key = _person_key(cells)
+        group = by_name.get(key, []) if key is not None else []
+        if len(group) < 2:
+            _one_row_person(unit, sheet, number, cells)
+            continue
+        assert key is not None
+        if key not in joined:
+            joined[key] = _Joined(len(unit.data["people"]), group)
+            unit.places[("people", joined[key].index)] = (sheet.file, sheet.where(number))
+            unit.places[("people", joined[key].index, "assignments")] = (sheet.file, sheet.where(number, "pod"))
+            unit.data["people"].append(joined[key].person)
+        joined[key].add(unit, sheet, key, number, cells, problems)
+
+
+@dataclass
+class _Joined:
+    """A person with several rows, one per pod, being gathered into one entry with `assignments`."""
+
+    index: int
+    group: list[tuple[int, dict[str, Any]]]
+    person: dict[str, Any] = field(default_factory=lambda: {"assignments": []})
+    given: dict[str, tuple[int, Any]] = field(default_factory=dict)  # a detail → the first row giving it, its value
+    pods: dict[str, int] = field(default_factory=dict)  # each pod → its row
+
+    def add(self, unit: RosterUnit, sheet: Sheet, name: str, number: int, cells: dict[str, Any],
+            problems: list[Problem]) -> None:
+        """One more row of this person: a pod with its roles, and details that must agree with the other rows."""
+        pod = _cell("text", cells["pod"]) if cells.get("pod") is not None else None
+        pod_name = pod.strip() if isinstance(pod, str) else None
+        if not pod_name:
+            rows = ", ".join(str(n) for n, _ in self.group)
+            problems.append(Problem(sheet.file, sheet.where(number, "pod"),
+                                    f"is empty, but '{name}' has several rows (rows {rows}): a person in "
+                                    "several pods has one row per pod, each naming its pod"))
+            return
+        if pod_name in self.pods:
+            # Kept as a person of its own, so that it is reported with the unit's other problems, in row order.
+            unit.repeated[("people", len(unit.data["people"]), "name")] = (
+                f"person '{name}' is listed twice in pod '{pod_name}' (first at row {self.pods[pod_name]}); "
+                "give one row per person and pod")
+            _one_row_person(unit, sheet, number, cells)
+            return
+        self.pods[pod_name] = number
+        assignments = self.person["assignments"]
+        base: Loc = ("people", self.index)
+        loc: Loc = (*base, "assignments", len(assignments))
+        place: dict[str, Any] = {}
+        roles: dict[str, Any] = {}
+        unit.places[loc] = (sheet.file, sheet.where(number))
+        for column, value in cells.items():
+            if column == "unit":
+                continue
+            converted = _cell(PERSON_COLUMNS[column], value)
+            if column in ROLES:
+                roles[column] = converted
+                unit.places[(*loc, "roles", column)] = (sheet.file, sheet.where(number, column))
+            elif column in PLACEMENT_COLUMNS:
+                place[column] = converted
+                unit.places[(*loc, column)] = (sheet.file, sheet.where(number, column))
+            elif column not in self.given:
+                self.given[column] = (number, converted)
+                self.person[column] = converted
+                unit.places[(*base, column)] = (sheet.file, sheet.where(number, column))
+            elif self.given[column][1] != converted:
+                earlier, there = self.given[column]
+                problems.append(Problem(sheet.file, sheet.where(number, column),
+                                        f"'{converted}' differs from row {earlier} ('{there}'); a person's "
+                                        "details are the same in each of their rows (or left empty)"))
+        if roles:
+            place["roles"] = roles
+            unit.places[(*loc, "roles")] = (sheet.file, sheet.where(number) + ", columns lead, technologist, analyst")
+        assignments.append(place)
+
+
+def _one_row_person(unit: RosterUnit, sheet: Sheet, number: int, cells: dict[str, Any]) -> None:
+    index = len(unit.data["people"])
+    person: dict[str, Any] = {}
+    roles: dict[str, Any] = {}
+    base: Loc = ("people", index)
+    unit.places[base] = (sheet.file, sheet.where(number))
+    for column, value in cells.items():
+        if column == "unit":
+            continue
+        converted = _cell(PERSON_COLUMNS[column], value)
+        if column in ROLES:
+            roles[column] = converted
+            unit.places[(*base, "roles", column)] = (sheet.file, sheet.where(number, column))
+        else:
+            person[column] = converted
+            unit.places[(*base, column)] = (sheet.file, sheet.where(number, column))
+    if roles:
+        person["roles"] = roles
+        unit.places[(*base, "roles")] = (sheet.file, sheet.where(number) + ", columns lead, technologist, analyst")
+    unit.data["people"].append(person)
 
 
 def _add_facts(unit: RosterUnit, facts: Sheet | None, row: tuple[int, dict[str, Any]] | None,
@@ -263,11 +371,13 @@ def _add_facts(unit: RosterUnit, facts: Sheet | None, row: tuple[int, dict[str, 
         return
     # No pods listed in the facts: the pods are those the people sheet names, in order of first mention.
     for i, person in enumerate(data["people"]):
-        pod_name = person.get("pod")
-        if isinstance(pod_name, str) and pod_name.strip() not in named:
-            named.append(pod_name.strip())
-            unit.places[("pods", len(data["pods"]))] = unit.places.get(("people", i, "pod"), unit.first_place)
-            data["pods"].append({"name": pod_name.strip()})
+        places = [(("people", i, "pod"), person.get("pod"))] + [
+            (("people", i, "assignments", j, "pod"), a.get("pod")) for j, a in enumerate(person.get("assignments", []))]
+        for loc, pod_name in places:
+            if isinstance(pod_name, str) and pod_name.strip() not in named:
+                named.append(pod_name.strip())
+                unit.places[("pods", len(data["pods"]))] = unit.places.get(loc, unit.first_place)
+                data["pods"].append({"name": pod_name.strip()})
 
 
 def read_roster(path: str | Path, facts: str | Path | None = None) -> list[RosterUnit]:

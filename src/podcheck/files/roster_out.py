@@ -41,7 +41,8 @@ def roster_tables(assessments: Iterable[Assessment]) -> tuple[list[dict[str, Any
             fact_rows.append({"unit": a.unit, "pod": pod.name, "focus": pod.focus,
                               "lead_load": pod.lead_load if pod.lead_load != "normal" else None,
                               "active_projects": pod.active_projects})
-        for p in a.people:
+        # One row per person and pod: a person in several pods has a row for each, their details repeated.
+        for p in a.placed_people():
             shares = p.roles.shares()
             people_rows.append({
                 "unit": a.unit, "name": p.name, "pod": p.pod, **{r: shares.get(r) for r in ROLES},

@@ -52,7 +52,7 @@ def people(assessment: Assessment, pod: str | None = None) -> pd.DataFrame:
     """Everyone in the unit (or one pod): pod, membership, share of time per role, background."""
     head = assessment.head_of_integration
     order = {p.name: i for i, p in enumerate(assessment.pods)}
-    chosen = [p for p in assessment.people if pod is None or p.pod == pod]
+    chosen = [p for p in assessment.placed_people() if pod is None or p.pod == pod]  # one row per person and pod
     chosen.sort(key=lambda p: (p.pod is not None, order.get(p.pod or "", -1), not p.is_core, p.name))
     rows = []
     for person in chosen:
@@ -94,7 +94,7 @@ def role_coverage(assessment: Assessment, result: Result) -> pd.DataFrame:
     """Pods × roles: who holds each role among the core members, with the pod's total time on it."""
     rows = []
     for pod in result.pods:
-        members = [p for p in assessment.people if p.pod == pod.name and p.is_core]
+        members = [p for p in assessment.members(pod.name) if p.is_core]
         row: dict[str, object] = {"Pod": pod.name}
         for role in ROLES:
             holders = sorted((p for p in members if role in p.roles.shares()), key=lambda p: p.name)
@@ -136,7 +136,7 @@ def dual_roles(assessment: Assessment, result: Result) -> pd.DataFrame:
         for name in f.people:
             flagged.setdefault((f.pod, name), []).append(f.id)
     rows = []
-    for person in sorted(assessment.people, key=lambda p: (p.pod or "", p.name)):
+    for person in sorted(assessment.placed_people(), key=lambda p: (p.pod or "", p.name)):
         shares = person.roles.shares()
         if not person.is_core or len(shares) < 2:
             continue
@@ -162,7 +162,7 @@ def builders(assessment: Assessment, result: Result) -> pd.DataFrame:
         raised.setdefault(f.pod, []).append(f.id)
     rows = []
     for pod in result.pods:
-        core = sorted((p for p in assessment.people if p.pod == pod.name and p.is_core), key=lambda p: p.name)
+        core = sorted((p for p in assessment.members(pod.name) if p.is_core), key=lambda p: p.name)
         rows.append({
             "Pod": pod.name,
             "Technologists": "; ".join(_describe(p) for p in core if "technologist" in p.roles.shares()) or "none",

@@ -76,7 +76,7 @@ def _pod_members(assessment: Any, pod: str, result: Result) -> list[MemberRow]:
     rows = [
         MemberRow(p.name, dict(p.roles.shares()), p.is_core, p.background, p.reports_to, p.helps_as,
                   p.owns_deliverables, p.name in warned)
-        for p in assessment.people if p.pod == pod
+        for p in assessment.members(pod)
     ]
     return sorted(rows, key=lambda m: (not m.core, m.name))
 

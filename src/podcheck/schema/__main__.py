@@ -1,4 +1,4 @@
-"""`python -m podcheck.schema`: rewrite result.schema.json from the result model."""
+"""`python -m podcheck.schema`: rewrite result.schema.json and assessment.schema.json from their models."""
 
 import sys
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -90,6 +91,44 @@ class PodRow:
         show(self.projects, value=as_text(pod.get("active_projects")))
 
 
+class PlaceRow:
+    """One pod of a person in several pods: the pod, and a slider per role for their share of time there."""
+
+    def __init__(self, tab: Tab, person: PersonRow, index: int) -> None:
+        self.index = index
+        self.pod = ""
+        self.caption = w.HTML(layout=w.Layout(width="150px")).add_class("podcheck-assignment-pod")
+        self.shares = {
+            role: w.IntSlider(value=0, min=0, max=100, step=5, description=f"{caption} %", continuous_update=False,
+                              style={"description_width": "initial"},
+                              layout=w.Layout(width="235px", margin="2px 12px 2px 0"))
+            .add_class(f"podcheck-share-{role}")
+            for caption, role in role_options()
+        }
+        self.box = line([self.caption, *self.shares.values()]).add_class("podcheck-assignment")
+        for role, slider in self.shares.items():
+            # The share is set in this pod only (contract 5.3: set-role with a pod, for people in several pods).
+            tab.watch(slider, lambda v, role=role: _describe(
+                tab, "people", person.index, ch.set_role_share(person.index, role, v / 100, pod=self.pod),
+                f"{v}% {role} in pod {self.pod}" if v else f"no longer {role} in pod {self.pod}"))
+
+    def fields(self, person: str) -> Fields:
+        """This pod's fields by path, with their labels."""
+        p = f"{person}.assignments[{self.index}]"
+        out: Fields = {f"{p}.roles": (self.box, f"roles in {self.pod}"), f"{p}.pod": (self.caption, "pod")}
+        out.update({f"{p}.roles.{r}": (s, f"{r} share in {self.pod}") for r, s in self.shares.items()})
+        return out
+
+    def load(self, assignment: dict[str, Any]) -> None:
+        """Show this assignment: its pod (and membership) and the person's share per role there."""
+        self.pod = as_text(assignment.get("pod"))
+        helper = " (part-time helper)" if assignment.get("member") == "extended" else ""
+        show(self.caption, value=f"in pod <b>{html.escape(self.pod)}</b>{helper}")
+        roles = assignment.get("roles") if isinstance(assignment.get("roles"), dict) else {}
+        for role, slider in self.shares.items():
+            show(slider, value=percent(roles.get(role)))
+
+
 class PersonRow:
     """One person's fields: who they are, where they sit, and their share of time per role."""
 
@@ -122,7 +161,11 @@ class PersonRow:
         self.errors = w.HTML().add_class("podcheck-error")
         top = line([self.name, self.pod, self.member, self.background, self.reports_to, self.remove])
         self.roles_box = line(list(self.shares.values()))
-        self.box = w.VBox([top, self.roles_box, line([self.helps_as, self.training, self.owns]),
+        # A person in several pods: one line per pod (their `assignments`), in place of the pod and role sliders.
+        self.tab = tab
+        self.place_rows: list[PlaceRow] = []
+        self.places_box = w.VBox().add_class("podcheck-person-assignments")
+        self.box = w.VBox([top, self.roles_box, self.places_box, line([self.helps_as, self.training, self.owns]),
                            self.errors]).add_class("podcheck-person")
 
         def named(change: ch.Change, what: str) -> ch.Change:
@@ -146,18 +189,38 @@ class PersonRow:
         out.update({f"{p}.{key}": (getattr(self, attr), key.replace("_", " ")) for key, attr in self.FLAGS})
         out[f"{p}.roles"] = (self.roles_box, "roles")
         out.update({f"{p}.roles.{r}": (s, f"{r} share") for r, s in self.shares.items()})
+        out[f"{p}.assignments"] = (self.places_box, "pods")
+        for place in self.place_rows:
+            out.update(place.fields(p))
         out[p] = (self.box, "")
         return out
+
+    def pods(self, person: dict[str, Any]) -> list[str]:
+        """The pods this person is in: their pod, or each pod of their assignments."""
+        places = self._assignments(person)
+        if places is None:
+            return [str(person["pod"])] if person.get("pod") else []
+        return [str(a.get("pod")) for a in places]
+
+    @staticmethod
+    def _assignments(person: dict[str, Any]) -> list[dict[str, Any]] | None:
+        places = person.get("assignments")
+        return [a for a in places if isinstance(a, dict)] if isinstance(places, list) else None
 
     def load(self, person: dict[str, Any], pods: list[str], people: list[str]) -> None:
         """Show this person's data, with the current pods and people to choose from."""
         name = as_text(person.get("name"))
         show(self.name, value=name)
-        show(self.pod, options=options(pods, person.get("pod"), blank="— no pod —"))
-        show(self.pod, value=as_text(person.get("pod")))
+        places = self._assignments(person)
+        if places is None:
+            show(self.pod, options=options(pods, person.get("pod"), blank="— no pod —"), disabled=False)
+            show(self.pod, value=as_text(person.get("pod")))
+        else:
+            show(self.pod, options=[(f"{len(places)} pods", "")], value="", disabled=True)
         member = person.get("member") or "core"
         show(self.member, options=options(MEMBERSHIP, member, blank=None, words=MEMBER_WORDS))
-        show(self.member, value=member)
+        show(self.member, value=member, disabled=places is not None)  # a person in several pods: per pod
+        self._load_places(places or [])
         show(self.background, options=options(BACKGROUNDS, person.get("background"), blank="— background? —"))
         show(self.background, value=as_text(person.get("background")))
         others = [p for p in people if p and p != name]
@@ -173,12 +236,25 @@ class PersonRow:
         extended = member == "extended"
         show(self.training, value=flag_value(person.get("integration_training")))
         show(self.owns, value=flag_value(person.get("owns_deliverables")))
+        technologist = bool(roles.get("technologist")) or any(
+            isinstance(a.get("roles"), dict) and a["roles"].get("technologist") for a in places or [])
+        extended = extended or any(a.get("member") == "extended" for a in places or [])
         show(self.helps_as.layout, display="" if extended or person.get("helps_as") else "none")
         show(self.owns.layout, display="" if extended or person.get("owns_deliverables") is not None else "none")
-        technologist = bool(roles.get("technologist"))
         show(self.training.layout,
              display="" if technologist or person.get("integration_training") is not None else "none")
-        show(self.roles_box.layout, display="none" if extended and not roles else "")
+        show(self.roles_box.layout, display="none" if places is not None or (extended and not roles) else "")
+        show(self.places_box.layout, display="" if places is not None else "none")
+
+    def _load_places(self, places: list[dict[str, Any]]) -> None:
+        if len(self.place_rows) != len(places):
+            while len(self.place_rows) > len(places):
+                self.place_rows.pop().box.close()
+            while len(self.place_rows) < len(places):
+                self.place_rows.append(PlaceRow(self.tab, self, len(self.place_rows)))
+            self.places_box.children = [r.box for r in self.place_rows]
+        for row, place in zip(self.place_rows, places, strict=True):
+            row.load(place)
 
 
 class TeamTab(Tab):
@@ -266,7 +342,7 @@ class TeamTab(Tab):
             pod_row.load(pod)
         for person_row, person in zip(self.person_rows, people, strict=True):
             person_row.load(person, pod_names, person_names)
-            shown = not self.pod_filter.value or person.get("pod") == self.pod_filter.value
+            shown = not self.pod_filter.value or self.pod_filter.value in person_row.pods(person)
             show(person_row.box.layout, display="" if shown else "none")
         self._sync_facts(data, person_names)
         named = [p for p in pod_names if p]
