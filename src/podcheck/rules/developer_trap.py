@@ -59,7 +59,8 @@ def developer_trap(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
         builders = "one" if len(pod.holders("technologist")) == 1 else "several"
         if _developers_alone(pod):
             yield Hit("developer-trap", pod.name, names, values,
-                      variants={"engineers": builders, "have": n, "developers": builders})
+                      variants={"engineers": builders, "have": n, "developers": builders,
+                                "balance": "add" if pod.holders("analyst") else "missing"})
         else:
             yield Hit("developer-trap.untrained-technologists", pod.name, names, values,
                       variants={"engineers": n, "technologist": n})
