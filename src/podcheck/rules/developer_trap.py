@@ -46,6 +46,14 @@ def _developers_alone(pod: PodView) -> bool:
     return building and all(p.background == ENGINEERING for p in pod.holders("analyst"))
 
 
+def _balance(pod: PodView) -> str:
+    """How the trap's advice brings in the business view: add an analyst, swap a place when full, or leave
+    it to roles.missing-analyst when the pod has no analyst at all."""
+    if not pod.holders("analyst"):
+        return "missing"
+    return "full" if len(pod.core) >= pod.core_limit else "add"
+
+
 @rule("developer-trap", "developer-trap.untrained-technologists")
 def developer_trap(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
     """Known-untrained developers doing technologist work: high when they are the pod's only builders, unbalanced."""
@@ -60,7 +68,7 @@ def developer_trap(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
         if _developers_alone(pod):
             yield Hit("developer-trap", pod.name, names, values,
                       variants={"engineers": builders, "have": n, "developers": builders,
-                                "balance": "add" if pod.holders("analyst") else "missing"})
+                                "balance": _balance(pod)})
         else:
             yield Hit("developer-trap.untrained-technologists", pod.name, names, values,
                       variants={"engineers": n, "technologist": n})
