@@ -37,11 +37,11 @@ def _assessable_from_roster(dim: str, a: Assessment, team: TeamView, judgeable: 
         return "no core member of any pod holds a role yet, so the team's shape cannot be judged"
     if dim == "developer-trap":
         builders = [p for pod in team.pods for role in ("technologist", "analyst") for p in pod.holders(role)]
-        if builders and all(p.background is None for p in builders):
-            # Every check of this dimension turns on who the builders are; with no background known,
-            # "no trap found" would be a guess, not a finding.
-            return ("the file gives no background for anyone doing technologist or analyst work "
-                    "(people[].background)")
+        if not any(p.background is not None for p in builders):
+            # Every check of this dimension reads a technologist's or analyst's background; with none
+            # on file, "no problems found" would be a guess.
+            return ("the file gives no background for any technologist or analyst "
+                    "(people[].background), so the developer trap cannot be judged")
     if dim == "fundamentals" and a.context.platform is None and a.context.process is None:
         return "the file does not say which platform or process the unit uses (context.platform, context.process)"
     if dim == "value":
@@ -134,18 +134,30 @@ def recommendations(findings: list[Finding], stage: Stage) -> list[Recommendatio
 
 
 def unknowns(a: Assessment, team: TeamView) -> list[str]:
-    """Facts the file leaves unknown that some checks needed, in plain words."""
+    """Facts the file leaves unknown that some checks needed: one line each, naming the people."""
     notes = []
-    no_background = [p.name for p in a.people if p.role_totals() and p.background is None]
-    if no_background:
-        notes.append(f"Background not given for {len(no_background)} of the people with roles; "
-                     "the developer-trap checks treat them as unknown.")
-    # A person in several pods is a member of each: named once.
-    untrained = list(dict.fromkeys(p.name for pod in team.pods for p in pod.holders("technologist")
-                                   if p.background == "software-engineering" and p.integration_training is None))
-    if untrained:
-        notes.append(f"Integration training not recorded for {human_list(untrained)}; "
-                     "counted as no training on record.")
+    # Everyone in a role whose background is missing, technologists and analysts alike, each once
+    # (a person may hold roles in more than one pod) with the roles they hold.
+    roles_of: dict[str, list[str]] = {}
+    for pod in team.pods:
+        for p in pod.core:
+            if p.background is None:
+                held = roles_of.setdefault(p.name, [])
+                held += [r for r in p.roles.shares() if r not in held]
+    roles_of = {name: held for name, held in roles_of.items() if held}
+    if roles_of:
+        named = human_list([f"{name} ({', '.join(held)})" for name, held in roles_of.items()])
+        notes.append(f"Background not given for {named}: the developer trap and pod mix checks "
+                     "leave them out rather than guess.")
+    # Only `integration_training: false` is known-untrained; a blank is neither trained nor untrained.
+    unrecorded = list(dict.fromkeys(
+        p.name for pod in team.pods for p in pod.holders("technologist")
+        if p.background == "software-engineering" and p.integration_training is None))
+    if unrecorded:
+        who = (f"{unrecorded[0]}, a software engineer doing technologist work" if len(unrecorded) == 1
+               else f"{human_list(unrecorded)}, software engineers doing technologist work")
+        notes.append(f"Integration training not given for {who}: the developer trap checks count "
+                     f"{'them' if len(unrecorded) > 1 else 'this person'} neither as trained nor as untrained.")
     if len(team.pods) >= 2:
         head = team.head.name if team.head else None
         silent = list(dict.fromkeys(p.name for pod in team.pods for p in pod.holders("lead")

@@ -173,8 +173,11 @@ def test_integration_training_is_recorded_and_clears_the_developer_trap(unit_fil
     assert ui.person_rows[0].training.layout.display == "none"  # Ana is no technologist
     bo.background.value = "software-engineering"
     bo.training.value = ""
-    assert "developer-trap" in ui.results.value
+    assert "developer-trap" not in ui.results.value  # training not given is unknown, never a finding
     assert "integration_training" not in saved(unit_file)["people"][1]
+    bo.training.value = "no"
+    assert "developer-trap" in ui.results.value
+    assert saved(unit_file)["people"][1]["integration_training"] is False
     bo.training.value = "yes"
     assert "developer-trap" not in ui.results.value
     assert saved(unit_file)["people"][1]["integration_training"] is True

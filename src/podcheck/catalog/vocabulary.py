@@ -7,7 +7,7 @@ is a ConfigError naming the file and the entry.
 from __future__ import annotations
 
 import functools
-from typing import Annotated
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -47,6 +47,12 @@ class StageInfo(Entry):
     prepare: list[str]
 
 
+# The situations a question may be limited to (the question bank's `applies_when`); the rules
+# decide what each means for a team (rules/practice.py).
+AppliesWhen = Literal["several-pods", "helpers"]
+APPLIES_WHEN: tuple[AppliesWhen, ...] = get_args(AppliesWhen)
+
+
 class Question(Entry):
     """One question the roster cannot answer, scored on the rubric's answer scale."""
 
@@ -58,6 +64,7 @@ class Question(Entry):
     high: str
     finding: str
     recommendation: str
+    applies_when: AppliesWhen | None = None  # None: always; otherwise only in that situation
 
 
 class HorizonLabel(Entry):

@@ -1,13 +1,29 @@
-"""P3, P4, P6, P8, P15, P16: what the roster cannot show, from the questionnaire's weak answers."""
+"""P1, P3, P4, P6, P8, P11, P12, P14, P15, P16: what the roster cannot show, from the questionnaire's weak answers."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from ..catalog import Rubric, Severity, questions
+from ..catalog import Question, Rubric, Severity, questions
+from ..catalog.vocabulary import APPLIES_WHEN, AppliesWhen
+from ..errors import ConfigError
 from ..view import TeamView
 from . import Hit, RuleMeta, rule
+
+# What each `applies_when` of the question bank means for a team. A scrum of scrums needs pods to
+# coordinate (P12); managing helpers needs helpers (P4, P11).
+SITUATIONS: dict[AppliesWhen, Callable[[TeamView], bool]] = {
+    "several-pods": lambda team: len(team.pods) >= 2,
+    "helpers": lambda team: any(pod.extended for pod in team.pods),
+}
+if set(SITUATIONS) != set(APPLIES_WHEN):  # a situation the bank may name must mean something here
+    raise ConfigError(f"rules/practice.py: applies_when must cover exactly {', '.join(APPLIES_WHEN)}")
+
+
+def applies(question: Question, team: TeamView) -> bool:
+    """Whether a question means something for this team (always, unless its `applies_when` says otherwise)."""
+    return question.applies_when is None or SITUATIONS[question.applies_when](team)
 
 
 class PracticeWording(BaseModel):
@@ -43,9 +59,14 @@ def metadata(raw: Any) -> list[RuleMeta]:
 
 @rule(*(f"practice.{q.id}" for q in questions()))
 def weak_answers(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
-    """A questionnaire answer at or below the rubric's weak mark: the lowest answer is medium, the rest low."""
+    """A questionnaire answer at or below the rubric's weak mark: the lowest answer is medium, the rest low.
+
+    An answer to a question that does not apply to this team (a scrum of scrums with one pod) raises nothing.
+    """
+    bank = {q.id: q for q in questions()}
     for qid, answer in sorted(team.assessment.answers.items()):
-        if answer.score <= rubric.weak_answer_max:
+        question = bank.get(qid)  # an id the bank lacks still reaches the registry, which refuses it
+        if answer.score <= rubric.weak_answer_max and (question is None or applies(question, team)):
             values = {"score": answer.score, "note": answer.note, "_highest": rubric.answer_scale.highest}
             yield Hit(f"practice.{qid}", None, (), {k: v for k, v in values.items() if v is not None},
                       severity="medium" if answer.score == rubric.answer_scale.lowest else "low",

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from ..catalog import Rubric
 from ..view import TeamView
 from . import Hit, rule
+from .leadership import lead_overloaded
 
 
 @rule("roles.missing-lead", "roles.missing-technologist", "roles.missing-analyst")
@@ -21,6 +22,8 @@ def thin_coverage(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
     """A role that is covered, but by only a small slice of core time."""
     for pod in team.pods:
         for role, share in pod.role_shares.items():
+            if role == "lead" and lead_overloaded(pod, rubric):
+                continue  # lead.too-many-projects already says this slice is too small; "check it" would contradict
             if 0 < share < rubric.min_role_share:
                 holders = tuple(p.name for p in pod.holders(role))
                 yield Hit("roles.thin-coverage", pod.name, holders,
