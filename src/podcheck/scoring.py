@@ -11,6 +11,7 @@ from collections import defaultdict
 from .catalog import HORIZON_OF, HORIZONS, SEVERITIES, Rubric, dimensions, questions
 from .model import Assessment
 from .result import Dimension, Finding, NotAssessed, Recommendation, Stage
+from .rules.practice import applies
 from .text import human_list
 from .view import TeamView, team_view
 
@@ -63,7 +64,9 @@ def dimension_scores(
             by_dim[f.dimension].append(f)
     answers: dict[str, list[int]] = defaultdict(list)
     for q in questions():
-        if q.id in a.answers:
+        # An answer to a question that does not apply here (leads coordinating across pods, in a
+        # unit of one pod) says nothing about this team, so it scores nothing either.
+        if q.id in a.answers and applies(q, team):
             answers[q.dimension].append(a.answers[q.id].score)
     scored, skipped = [], []
     for dim in dimensions().values():

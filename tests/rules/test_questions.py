@@ -49,3 +49,24 @@ def test_podcheck_questions_lists_the_new_questions(run_cli) -> None:
         assert f"\n{qid}  [" in f"\n{run.out}"
     as_json = run_cli("questions", "--format", "json")
     assert '"applies_when": "several-pods"' in as_json.out
+
+
+def _scaling(answers: dict[str, int], pods: int) -> tuple[int | None, int]:
+    people = []
+    for i in range(pods):
+        people += [{"name": f"L{i}", "pod": f"P{i}", "roles": {"lead": 1.0}, "background": "business-process"},
+                   {"name": f"T{i}", "pod": f"P{i}", "roles": {"technologist": 1.0}, "background": "mis"},
+                   {"name": f"A{i}", "pod": f"P{i}", "roles": {"analyst": 1.0}, "background": "business-analysis"}]
+    team = podcheck.parse_assessment({"schema": "podcheck/1", "organization": "O", "unit": "U",
+                                      "assessed_on": "2026-11-20",
+                                      "pods": [{"name": f"P{i}", "focus": "domain"} for i in range(pods)],
+                                      "people": people, "answers": answers})
+    scaling = next(d for d in podcheck.assess(team).dimensions if d.id == "scaling")
+    return scaling.answers_score, scaling.answered
+
+
+def test_an_answer_to_a_question_that_does_not_apply_scores_nothing() -> None:
+    # One pod has no leads to coordinate across pods: its answer neither raises nor scores.
+    assert _scaling({"leads-coordinate": 1}, pods=1) == (None, 0)
+    # Near miss: with two pods the same answer counts.
+    assert _scaling({"leads-coordinate": 1}, pods=2) == (0, 1)

@@ -101,9 +101,9 @@ def score_band(score: int | None, worst: str | None = None) -> str:
 
 
 def score_label(score: int | None, worst: str | None = None) -> str:
-    """The word for a score's band, with why when an open finding decided it: 'serious (a high-severity ...)'."""
+    """The word for a score's band, and why when an open finding decided it ("serious: a high-severity ...")."""
     s = standing(score, worst)
-    return f"{s.label} ({s.why})" if s.why else s.label
+    return f"{s.label}: {s.why}" if s.why else s.label
 
 
 def score_text(score: int | None, of: str = "/100") -> str:
