@@ -14,6 +14,8 @@ def fundamentals(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
     if context.platform == "none":
         yield Hit("fundamentals.no-platform", None, (), {"process": context.process or "unknown"})
     if context.process == "none":
-        yield Hit("fundamentals.no-process", None, (), {"platform": context.platform or "unknown"})
+        owner = "several" if len(team.pods) > 1 else "one"
+        yield Hit("fundamentals.no-process", None, (), {"platform": context.platform or "unknown"},
+                  variants={"owner": owner})
     elif context.process == "ad-hoc":
         yield Hit("fundamentals.ad-hoc-process", None, (), {})

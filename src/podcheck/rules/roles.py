@@ -14,7 +14,10 @@ def missing_roles(team: TeamView, rubric: Rubric) -> Iterator[Hit]:
     for pod in team.pods:
         for role in pod.missing_roles:
             helpers = tuple(p.name for p in pod.holders(role, core=False))
-            yield Hit(f"roles.missing-{role}", pod.name, helpers, {"role": role, "core": len(pod.core)})
+            # A pod already at its size limit gets the role from within: adding a person would overfill it.
+            room = "full" if len(pod.core) >= pod.core_limit else "room"
+            yield Hit(f"roles.missing-{role}", pod.name, helpers, {"role": role, "core": len(pod.core)},
+                      variants={} if role == "lead" else {"give": room})
 
 
 @rule("roles.thin-coverage")
