@@ -45,3 +45,24 @@ def test_below_the_top_the_next_stage_says_what_comes() -> None:
     result = _two_pods(head=None)
     assert result.stage.id == "multi-pod"
     assert result.stage.next is not None and result.stage.ahead == []
+
+
+def _program_with(answers: dict[str, int]) -> podcheck.Result:
+    team = copy.deepcopy(BASE_TEAM)
+    team["pods"].append({"name": "ERP", "focus": "domain"})
+    team["people"] += [{**p, "name": f"{p['name']} 2", "pod": "ERP"} for p in BASE_TEAM["people"]]
+    team["head_of_integration"] = "Lea"
+    team["answers"] = answers
+    return podcheck.assess(podcheck.parse_assessment(team))
+
+
+def test_what_the_team_already_does_well_is_not_advised_again() -> None:
+    meet = "Have the leads meet regularly"
+    assert not any(item.startswith(meet) for item in _program_with({"leads-coordinate": 4}).stage.ahead)
+    # Near miss: a middling answer keeps the advice.
+    assert any(item.startswith(meet) for item in _program_with({"leads-coordinate": 3}).stage.ahead)
+
+
+def test_the_top_of_the_ladder_never_runs_out_of_advice() -> None:
+    best = {q.id: 5 for q in podcheck.questions()}
+    assert _program_with(best).stage.ahead

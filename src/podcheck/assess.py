@@ -21,15 +21,19 @@ def stage_level(team: TeamView, rubric: Rubric) -> int:
     return 1 if len(only.core) <= rubric.minimum_viable_max_core else 2
 
 
-def _stage(level: int) -> Stage:
+def _stage(level: int, assessment: Assessment, rubric: Rubric) -> Stage:
     ladder = stages()
     current = ladder[level]
+    # What the team already does well (a strong answer to the item's question) is not advice any more.
+    strong = rubric.answer_scale.highest - 1
+    prepare = [item.text for item in current.prepare
+               if item.done_when is None or (a := assessment.answers.get(item.done_when)) is None or a.score < strong]
     if level + 1 < len(ladder):
         nxt = ladder[level + 1]
-        upcoming = NextStage(level=nxt.level, id=nxt.id, name=nxt.name, prepare=current.prepare)
+        upcoming = NextStage(level=nxt.level, id=nxt.id, name=nxt.name, prepare=prepare)
         return Stage(level=level, id=current.id, name=current.name, summary=current.summary, next=upcoming)
     # The top of the ladder is not the end: its list says what keeps the program improving.
-    return Stage(level=level, id=current.id, name=current.name, summary=current.summary, ahead=current.prepare)
+    return Stage(level=level, id=current.id, name=current.name, summary=current.summary, ahead=prepare)
 
 
 def _finding(hit: Hit, meta: RuleMeta) -> Finding:
@@ -81,7 +85,7 @@ def assess(assessment: Assessment, rubric: Rubric | None = None, *, rules: Regis
     rubric = rubric or DEFAULT_RUBRIC
     team = team_view(assessment, rubric)
     findings = sorted((_finding(h, m) for h, m in (rules or registry()).run(team, rubric)), key=sort_key)
-    stage = _stage(stage_level(team, rubric))
+    stage = _stage(stage_level(team, rubric), assessment, rubric)
     scored, not_assessed = dimension_scores(assessment, findings, rubric, team)
     overall, reason = overall_score(scored, findings, rubric, too_little_to_judge(team))
     gaps = unknowns(assessment, team)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import ConfigError
 from .loader import DataFile, check_known, read_entries, read_mapping
@@ -37,6 +37,13 @@ class DimensionInfo(Entry):
     principles: tuple[str, ...]
 
 
+class PrepareItem(Entry):
+    """One thing to put in place at a stage; `done_when` names the question whose strong answer shows it done."""
+
+    text: str
+    done_when: str | None = None
+
+
 class StageInfo(Entry):
     """One step of the scaling ladder and what to prepare before moving up from it."""
 
@@ -44,7 +51,15 @@ class StageInfo(Entry):
     id: StageId
     name: str
     summary: str
-    prepare: list[str]
+    prepare: list[PrepareItem]
+
+    @field_validator("prepare", mode="before")
+    @classmethod
+    def _plain_text_items(cls, value: object) -> object:
+        # Most items are plain text; `{text, done_when}` only where a question shows the item done.
+        if isinstance(value, list):
+            return [{"text": item} if isinstance(item, str) else item for item in value]
+        return value
 
 
 # The situations a question may be limited to (the question bank's `applies_when`); the rules
@@ -111,6 +126,9 @@ def stages() -> tuple[StageInfo, ...]:
     ladder = tuple(sorted(read_entries(_file("stages.yaml"), StageInfo), key=lambda s: s.level))
     if tuple(s.id for s in ladder) != STAGE_IDS or [s.level for s in ladder] != list(range(len(ladder))):
         raise ConfigError(f"catalog/stages.yaml: the ladder must be {', '.join(STAGE_IDS)} at levels 0 and up")
+    for s in ladder:
+        shown_by = [item.done_when for item in s.prepare if item.done_when is not None]
+        check_known("catalog/stages.yaml", s.id, "question", shown_by, question_ids())
     return ladder
 
 
