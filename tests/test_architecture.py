@@ -16,6 +16,7 @@ RANK: dict[str, float] = {
     "errors": 1,
     "catalog": 1.5,
     "model": 2, "result": 2,
+    "changes": 2.5,
     "view": 3,
     "rules": 4,
     "scoring": 5,
