@@ -22,6 +22,7 @@ RANK: dict[str, float] = {
     "scoring": 5,
     "assess": 6,
     "compare": 7,
+    "plan": 8,
     "files": 10,
     "render": 11,
     "notebooks": 12,

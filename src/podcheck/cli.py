@@ -118,7 +118,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
         _refuse_overwriting_inputs(args.output, [args.file, args.rubric, args.previous])
     rubric = load_rubric(args.rubric) if args.rubric else None
     assessment = load_assessment(args.file)
-    result = assess(assessment, rubric)
+    result = _planned(assess(assessment, rubric), assessment, rubric)
     previous = None
     if args.previous:
         from .files.results import load_previous
@@ -145,7 +145,8 @@ def _cmd_what_if(args: argparse.Namespace) -> int:
         _refuse_overwriting_inputs(args.output, [args.file, args.changes, args.rubric])
     rubric = load_rubric(args.rubric) if args.rubric else None
     scenario = what_if(args.file, args.changes)
-    before, after = assess(scenario.before, rubric), assess(scenario.after, rubric)
+    before = assess(scenario.before, rubric)
+    after = _planned(assess(scenario.after, rubric), scenario.after, rubric)
     # A PDF is laid out from the HTML report, so the what-if is framed in the HTML first.
     shown = "html" if args.format == "pdf" else args.format
     report = render(after, shown, assessment=scenario.after, paper=args.paper)
@@ -158,6 +159,13 @@ def _cmd_what_if(args: argparse.Namespace) -> int:
         report = html_to_pdf(str(report))
     _emit(report, args.output)
     return EXIT_OK
+
+
+def _planned(result: Any, assessment: Any, rubric: Any) -> Any:
+    """The result with its plan, as the library's podcheck.assess gives it."""
+    from .plan import with_plan
+
+    return with_plan(result, assessment, rubric)
 
 
 def _framed_as_what_if(report: str, fmt: str, file: str, changes_file: str, changes: list[str],
