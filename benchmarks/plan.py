@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 
 import podcheck
+from podcheck.assess import assess  # the engine alone; podcheck.assess adds the plan
 from podcheck.plan import search_plan
 
 KINDS = ("dual-role", "no-analyst", "no-lead", "oversize", "healthy")
@@ -88,19 +89,20 @@ def main() -> None:
     rows = []
     for size in sizes:
         model = unit(size)
-        result = podcheck.assess(model)
+        result = assess(model)
         plan_ms = statistics.median(timed(lambda m=model, r=result: search_plan(m, result=r), args.repeat))
-        assess_ms = statistics.median(timed(lambda m=model: podcheck.assess(m), args.repeat))
+        assess_ms = statistics.median(timed(lambda m=model: assess(m), args.repeat))
         search = search_plan(model, result=result)
         structural = sum(1 for s in search.steps if s.changes)
         last = search.steps[structural - 1].projected if structural else None
         rows.append((size, len(model.pods), len(result.findings), plan_ms, assess_ms, search, structural, last))
     base = rows[0][3]
     print(f"{'people':>6} {'pods':>4} {'findings':>8} {'plan ms':>8} {'x first':>7} {'assess ms':>9} "
-          f"{'assessed':>8} {'candidates':>10} {'steps':>5} {'high left':>9}")
+          f"{'x assess':>8} {'assessed':>8} {'candidates':>10} {'steps':>5} {'high left':>9}")
     for size, pods, findings, plan_ms, assess_ms, search, structural, last in rows:
         print(f"{size:>6} {pods:>4} {findings:>8} {plan_ms:>8.1f} {plan_ms / base:>7.1f} {assess_ms:>9.2f} "
-              f"{search.assessed:>8} {search.candidates:>10} {structural:>5} {last.high if last else '-':>9}")
+              f"{plan_ms / assess_ms:>8.0f} {search.assessed:>8} {search.candidates:>10} {structural:>5} "
+              f"{last.high if last else '-':>9}")
 
 
 if __name__ == "__main__":
