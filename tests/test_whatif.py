@@ -363,3 +363,14 @@ def test_workshop_uses_the_same_vocabulary():
     assert workshop.set_role_share is ch.set_role_share and workshop_changes.Change is ch.Change
     assert workshop.WorkshopError is ch.ChangeError
 
+
+
+def test_names_in_the_changes_are_inert_in_reports(capsys, team):
+    changes = write_changes(team.parent, [{"do": "add-person", "name": "<b>Eve</b> *x*", "pod": "CRM",
+                                           "roles": {"analyst": 1.0}}])
+    code, html, _ = what_if(capsys, team, changes, "--format", "html")
+    assert code == 0
+    section = html[html.index('id="what-if"'):html.index("</section>", html.index('id="what-if"'))]
+    assert "&lt;b&gt;Eve&lt;/b&gt;" in section and "<b>Eve" not in section
+    code, md, _ = what_if(capsys, team, changes, "--format", "md")
+    assert code == 0 and "&lt;b&gt;Eve&lt;/b&gt; \\*x\\*" in md

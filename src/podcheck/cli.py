@@ -197,7 +197,12 @@ def _framed_as_what_if(report: str, fmt: str, file: str, changes_file: str, chan
     listed = "".join(f"<li>{escape(c)}</li>" for c in changes) or "<li>No changes.</li>"
     section = (f'<section class="changes" id="what-if"><h2>{escape(head)}</h2><ol>{listed}</ol>'
                f"<p><b>{escape(unchanged)}</b> {escape(compared)}</p></section>\n")
-    return report.replace("<main>\n", "<main>\n" + section, 1).replace("<title>", "<title>What if: ", 1)
+    import re
+
+    # At the top of the report's main part (or of its body, should a template have no <main>).
+    opening = re.search(r"<main\b[^>]*>\n?", report) or re.search(r"<body\b[^>]*>\n?", report)
+    at = opening.end() if opening else 0
+    return (report[:at] + section + report[at:]).replace("<title>", "<title>What if: ", 1)
 
 
 def _refuse_overwriting_inputs(output: str, inputs: Sequence[str | None]) -> None:
