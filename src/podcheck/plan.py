@@ -23,6 +23,7 @@ from .assess import assess
 from .catalog import DEFAULT_RUBRIC, ROLES, Rubric, principles, questions
 from .changes import (
     Change,
+    ChangeError,
     Data,
     add_person,
     edit_person,
@@ -34,6 +35,7 @@ from .changes import (
     to_items,
 )
 from .compare import match_findings
+from .errors import InputError
 from .model import Assessment, Person
 from .result import Finding, FindingRef, PlanStep, Projection, Result
 from .rules import Registry
@@ -101,7 +103,7 @@ class Outcome:
 
 @dataclass
 class Search:
-    """A plan and what finding it cost: how many candidate teams were assessed."""
+    """A plan and what it took to find: candidate teams assessed, candidates proposed, rounds of the search."""
 
     steps: list[PlanStep]
     assessed: int = 0
@@ -200,8 +202,8 @@ class _Planner:
             for change in changes:
                 change.apply(data)
             model = self.validate(data)
-        except Exception:  # noqa: BLE001 - a candidate that does not apply is simply not a step
-            return None
+        except (ChangeError, InputError, ValueError):  # pydantic's ValidationError is a ValueError
+            return None  # a candidate that cannot be made, or leaves the unit invalid, is simply not a step
         known = {p.name for p in state.model.people}
         hired = state.hired | {p.name for p in model.people if p.name not in known}
         return State(data, model, self.assess(model), frozenset(hired))
