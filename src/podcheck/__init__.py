@@ -13,7 +13,6 @@ try:
 except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0"
 
-from .assess import assess  # noqa: E402
 from .catalog import DEFAULT_RUBRIC, Rubric, questions  # noqa: E402
 from .errors import InputError, Problem  # noqa: E402
 from .files.assessment import (  # noqa: E402
@@ -24,6 +23,7 @@ from .files.assessment import (  # noqa: E402
 )
 from .files.rubric import load_rubric  # noqa: E402
 from .model import Assessment  # noqa: E402
+from .plan import assess_with_plan as assess  # noqa: E402  (the result with its plan, as the CLI gives it)
 from .result import Finding, Result  # noqa: E402
 from .rules import registry  # noqa: E402
 

@@ -45,6 +45,18 @@ def _parser() -> argparse.ArgumentParser:
                    help="an earlier result JSON or assessment file of the same unit, to report what changed")
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size for pdf (default a4)")
 
+    p = sub.add_parser("what-if", help="assess a unit as it would be after a list of changes (the file is untouched)",
+                       description="Apply the changes in CHANGES (a YAML list, e.g. `- {do: move-person, person: "
+                       "Bo Chen, pod: ERP}`) in order to a copy of FILE and print the assessment of the result. "
+                       "FILE is never written.")
+    p.add_argument("file", metavar="FILE", help="assessment file (YAML, schema podcheck/1)")
+    p.add_argument("changes", metavar="CHANGES", help="YAML list of changes (do: add-person, move-person, set-role…)")
+    p.add_argument("--format", "-f", choices=("text", "json", "html", "md", "pdf"), default="text",
+                   help="as for assess: text (default), json (the result object), html/md/pdf (the report)")
+    p.add_argument("-o", "--output", metavar="PATH", help="write here instead of standard output (required for pdf)")
+    p.add_argument("--rubric", metavar="FILE", help="YAML file overriding thresholds of the default rubric")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size for pdf (default a4)")
+
     p = sub.add_parser("batch", help="assess many units: files, folders or a spreadsheet",
                        description="Assess every unit, keep an executed notebook, result and reports per "
                        "unit under --out, and write a portfolio across them.")
@@ -110,7 +122,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
         _refuse_overwriting_inputs(args.output, [args.file, args.rubric, args.previous])
     rubric = load_rubric(args.rubric) if args.rubric else None
     assessment = load_assessment(args.file)
-    result = assess(assessment, rubric)
+    result = _planned(assess(assessment, rubric), assessment, rubric)
     previous = None
     if args.previous:
         from .files.results import load_previous
@@ -122,6 +134,79 @@ def _cmd_assess(args: argparse.Namespace) -> int:
         if any(SEVERITIES.index(f.severity) <= worst for f in result.findings):
             return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _cmd_what_if(args: argparse.Namespace) -> int:
+    """`podcheck what-if FILE CHANGES`: the assessment after the changes, said to be a what-if."""
+    from .assess import assess
+    from .files.changes import what_if
+    from .files.rubric import load_rubric
+    from .render import render
+
+    if args.format == "pdf" and not args.output:
+        raise InputError.single("--output", "a PDF needs a file to go to: add -o report.pdf")
+    if args.output:
+        _refuse_overwriting_inputs(args.output, [args.file, args.changes, args.rubric])
+    rubric = load_rubric(args.rubric) if args.rubric else None
+    scenario = what_if(args.file, args.changes)
+    before = assess(scenario.before, rubric)
+    after = _planned(assess(scenario.after, rubric), scenario.after, rubric)
+    # A PDF is laid out from the HTML report, so the what-if is framed in the HTML first.
+    shown = "html" if args.format == "pdf" else args.format
+    report = render(after, shown, assessment=scenario.after, paper=args.paper)
+    if args.format != "json":  # the JSON stays the contract's result object, nothing added
+        report = _framed_as_what_if(str(report), shown, args.file, args.changes,
+                                    [c.description for c in scenario.changes], before, after)
+    if args.format == "pdf":
+        from .render import html_to_pdf
+
+        report = html_to_pdf(str(report))
+    _emit(report, args.output)
+    return EXIT_OK
+
+
+def _planned(result: Any, assessment: Any, rubric: Any) -> Any:
+    """The result with its plan, as the library's podcheck.assess gives it."""
+    from .plan import with_plan
+
+    return with_plan(result, assessment, rubric)
+
+
+def _framed_as_what_if(report: str, fmt: str, file: str, changes_file: str, changes: list[str],
+                       before: Any, after: Any) -> str:
+    """The report opened by what it is: a what-if, the changes tried, FILE unchanged, before and after."""
+    from markupsafe import escape
+
+    def counts(r: Any) -> str:
+        return ", ".join(f"{r.count(s)} {s}" for s in SEVERITIES)
+
+    def score(r: Any) -> str:
+        return "not scored" if r.score is None else f"score {r.score}"
+
+    head = f"What if: {file} after {len(changes)} change{'s' if len(changes) != 1 else ''} from {changes_file}"
+    unchanged = f"{file} is unchanged: this is the unit as it would be, not as it is."
+    compared = (f"Before: stage {before.stage.level} ({before.stage.name}), {score(before)}, {counts(before)}. "
+                f"After: stage {after.stage.level} ({after.stage.name}), {score(after)}, {counts(after)}.")
+    if fmt == "text":
+        listed = "".join(f"  {i}. {printable(c)}\n" for i, c in enumerate(changes, 1)) or "  (no changes)\n"
+        return f"{printable(head)}\n{listed}{printable(unchanged)}\n{compared}\n\n{report}"
+    if fmt == "md":
+        from .render.filters import md_escape as md
+
+        listed = "".join(f"{i}. {md(c)}\n" for i, c in enumerate(changes, 1)) or "No changes.\n"
+        block = f"\n## {md(head)}\n\n{listed}\n{md(unchanged)} {md(compared)}\n"
+        title_end = report.find("\n", report.find("# ")) + 1 if "# " in report else 0
+        return report[:title_end] + block + report[title_end:]
+    # html and pdf: a section at the top of the report's main part, in the style of a comparison.
+    listed = "".join(f"<li>{escape(c)}</li>" for c in changes) or "<li>No changes.</li>"
+    section = (f'<section class="changes" id="what-if"><h2>{escape(head)}</h2><ol>{listed}</ol>'
+               f"<p><b>{escape(unchanged)}</b> {escape(compared)}</p></section>\n")
+    import re
+
+    # At the top of the report's main part (or of its body, should a template have no <main>).
+    opening = re.search(r"<main\b[^>]*>\n?", report) or re.search(r"<body\b[^>]*>\n?", report)
+    at = opening.end() if opening else 0
+    return (report[:at] + section + report[at:]).replace("<title>", "<title>What if: ", 1)
 
 
 def _refuse_overwriting_inputs(output: str, inputs: Sequence[str | None]) -> None:
@@ -323,6 +408,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 COMMANDS = {
     "assess": _cmd_assess, "batch": _cmd_batch, "portfolio": _cmd_portfolio, "import": _cmd_import,
     "questions": _cmd_questions, "rules": _cmd_rules, "schema": _cmd_schema,
+    "what-if": _cmd_what_if,
 }
 
 

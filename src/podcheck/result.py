@@ -132,6 +132,41 @@ class Assessed(Out):
                     "(an entry may cover several people or pods, e.g. every person whose background is missing).")
 
 
+class FindingRef(Out):
+    """A finding named by its rule and pod (and, where it helps tell two apart, its people)."""
+
+    id: str
+    pod: str | None
+    people: list[str] = Field(default_factory=list)
+
+
+class Projection(Out):
+    """The unit as assessed once every plan step up to this one is done."""
+
+    stage: StageId
+    score: Score | None
+    high: int
+    medium: int
+    low: int
+
+
+class PlanStep(Out):
+    """One step of the plan (contract 5.2): concrete changes, verified by assessing the team they make."""
+
+    step: int
+    title: str
+    why: str
+    owner: str | None
+    changes: list[dict[str, Any]] = Field(
+        description="The step's changes as `podcheck what-if` CHANGES items (contract 5.3); empty for a practice.")
+    resolves: list[FindingRef] = Field(description="The findings that are gone once this step is done.")
+    projected: Projection
+    addresses: list[FindingRef] = Field(
+        default_factory=list, description="The findings this step works on: those it resolves, or the practice "
+        "or figures a roster change cannot show.")
+    next_time: str | None = Field(None, description="For a step without changes: what to look for next time.")
+
+
 class Result(Out):
     """Everything an assessment concludes about one unit."""
 
@@ -153,6 +188,8 @@ class Result(Out):
     pods: list[PodSummary]
     outlook: Outlook | None
     unknowns: list[str] = Field(description="Facts the input leaves unknown, so some checks could not be made.")
+    plan: list[PlanStep] = Field(
+        default_factory=list, description="What to do, in order, each step verified by assessing its outcome.")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -241,7 +241,7 @@ def test_what_if_refuses_while_the_team_has_problems(unit_file):
 def test_unknown_people_and_roles_are_refused_in_plain_words(unit_file):
     state = ws.WorkshopState.open(unit_file)
     outcome = state.apply(ws.move_person("Zoe", "CRM"))
-    assert outcome.refused == "Cannot move Zoe to pod CRM: there is no person named 'Zoe'."
+    assert outcome.refused == "Cannot move Zoe to pod CRM: no person named 'Zoe'."
     with pytest.raises(ws.WorkshopError, match="not a role"):
         ws.set_role_share("Ana Ruiz", "architect", 0.5)
 

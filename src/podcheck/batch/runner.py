@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .. import __version__
-from ..assess import assess
 from ..catalog import Rubric
 from ..files.atomic import safe_name, write_atomic
 from ..notebooks.display import RESULT_FILE
+from ..plan import assess_with_plan as assess  # the result with its plan, as `podcheck assess` gives it
 from ..result import Result
 from . import store
 from .engine import register_engine

@@ -133,7 +133,7 @@ def portfolio_inputs(inputs: Iterable[str | Path]) -> list[Path]:
 def load_unit(path: str | Path, rubric: Rubric | None = None) -> tuple[Result, Assessment | None]:
     """A unit's Result from its result JSON, or from its assessment file (assessed with `rubric`; then the
     assessment comes too, for the report's people and pods)."""
-    from ..assess import assess
+    from ..plan import assess_with_plan as assess  # with its plan, as `podcheck assess` gives it
 
     if looks_like_result_json(Path(path)):
         return load_result_json(path), None

@@ -212,6 +212,22 @@ def read_yaml_mapping(path: str | Path, *, what: str = "an assessment file") -> 
 
     Only a regular file of at most MAX_FILE_BYTES is read; `what` names it in the size message.
     """
+    return parse_yaml_mapping(_read_text(path, what), str(path))
+
+
+def read_yaml_list(path: str | Path, *, what: str, first: str) -> tuple[list[Any], LineMap]:
+    """Read a YAML file whose top level is a list (`first` shows what an item looks like), as safely as an
+    assessment file: plain data only, the same size and value bounds, problems in plain words."""
+    file = str(path)
+    empty = f"file holds no data; it should be a list, each item starting {first}"
+    data, lines = _parse_yaml(_read_text(path, what), file, empty)
+    if not isinstance(data, list):
+        raise InputError.single(file, f"the top level must be a list (each item starting {first}), "
+                                f"not a {kind_of(data)}", line=1, code="type")
+    return data, lines
+
+
+def _read_text(path: str | Path, what: str) -> str:
     path = Path(path)
     file = str(path)
     if path.is_dir():
@@ -219,12 +235,11 @@ def read_yaml_mapping(path: str | Path, *, what: str = "an assessment file") -> 
                                 code="folder")
     raw = read_bounded(path, MAX_FILE_BYTES, what=what)
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError.single(file, f"is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8",
                                 line=line, code="encoding") from None
-    return parse_yaml_mapping(text, file)
 
 
 def _check_characters(text: str, file: str) -> None:
@@ -282,9 +297,17 @@ def _too_many(file: str) -> Problem:
 
 def parse_yaml_mapping(text: str, file: str = "<text>") -> tuple[dict[str, Any], LineMap]:
     """Parse YAML text whose top level must be a mapping; errors name `file`."""
+    data, lines = _parse_yaml(text, file, "file holds no data; an assessment starts with `schema: podcheck/1`")
+    if not isinstance(data, dict):
+        raise InputError.single(file, "the top level must be a mapping of keys (schema, organization, unit…), "
+                                f"not a {kind_of(data)}", line=1, code="type")
+    return data, lines
+
+
+def _parse_yaml(text: str, file: str, empty: str) -> tuple[Any, LineMap]:
+    """Parse YAML text safely into plain data (never None: `empty` says what an empty file should hold)."""
     if not text.strip():
-        raise InputError.single(file, "file is empty; an assessment starts with `schema: podcheck/1`",
-                                code="empty")
+        raise InputError.single(file, "file is empty; " + empty.split("; ", 1)[-1], code="empty")
     _check_characters(text, file)
     _check_size(text, file)
     loader = _SafeLineLoader(text)
@@ -305,10 +328,6 @@ def parse_yaml_mapping(text: str, file: str = "<text>") -> tuple[dict[str, Any],
     finally:
         loader.dispose()
     if data is None:
-        raise InputError.single(file, "file holds no data; an assessment starts with `schema: podcheck/1`",
-                                code="empty")
-    if not isinstance(data, dict):
-        raise InputError.single(file, "the top level must be a mapping of keys (schema, organization, unit…), "
-                                f"not a {kind_of(data)}", line=1, code="type")
+        raise InputError.single(file, empty, code="empty")
     return data, _line_map(node)
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..assess import assess
 from ..catalog import Rubric
 from ..errors import InputError
 from ..files.assessment import load_assessment
@@ -22,6 +21,7 @@ from ..files.atomic import write_atomic
 from ..files.locations import examples_dir
 from ..files.rubric import load_rubric
 from ..model import Assessment
+from ..plan import assess_with_plan as assess  # the result with its plan, as `podcheck assess` gives it
 from ..render import REPORT_FORMATS
 from ..render.fragments import fragment
 from ..result import Result
