@@ -402,7 +402,7 @@ def _cover(team: TeamView, pod: PodView, role: str, *, besides: str | None = Non
                        f"{person.name} moves from {other.name} to {pod.name}")
                 break
     change, name = _hire(team, pod, role)
-    yield (change,), f"hire {'an' if role[0] in 'aeiou' else 'a'} {role} for {pod.name} ({name} in the plan)"
+    yield (change,), f"hire {'an' if role[0] in 'aeiou' else 'a'} {role} for {pod.name}"
 
 
 @generates("roles.missing-lead", "roles.missing-technologist", "roles.missing-analyst")

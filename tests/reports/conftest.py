@@ -39,6 +39,15 @@ HOSTILE = {
 }
 
 
+def advice(result: Result, finding: podcheck.Finding) -> str:
+    """What a report tells the reader to do about a finding: the plan step that works on it, else its own
+    recommendation (each piece of advice is said once)."""
+    from podcheck.render.plan import plan_view
+
+    step = plan_view(result).step_for(finding)
+    return squash(step.step.title.rstrip(".")) if step else squash(finding.recommendation)
+
+
 def squash(text: str) -> str:
     """Whitespace collapsed to single spaces, as a reader compares text."""
     return re.sub(r"\s+", " ", text).strip()

@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 
 from podcheck.render.filters import md_escape
 
-from .conftest import EXAMPLE_NAMES, IMG, ODD_POD, SCRIPT, squash
+from .conftest import EXAMPLE_NAMES, IMG, ODD_POD, SCRIPT, advice, squash
 
 # The harshest wiki: raw HTML in Markdown is passed through to the page.
 wiki = mistune.create_markdown(escape=False, plugins=["table"])
@@ -27,7 +27,7 @@ def test_markdown_has_what_the_html_has(units, name: str) -> None:
     assert unit.result.stage.name in text
     for f in unit.result.findings:
         assert squash(f.message) in text, f.id
-        assert squash(f.recommendation) in text, f.id
+        assert advice(unit.result, f) in text, f.id
     for person in unit.people():
         assert person in text
     for d in unit.result.not_assessed:

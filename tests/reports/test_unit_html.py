@@ -7,7 +7,7 @@ import pytest
 import podcheck
 from podcheck.render import render_html
 
-from .conftest import EXAMPLE_NAMES, squash
+from .conftest import EXAMPLE_NAMES, advice, squash
 
 
 def section(unit, name: str) -> str:
@@ -29,7 +29,7 @@ def test_report_shows_unit_stage_findings_and_people(units, name: str) -> None:
     findings = section(unit, "findings")
     for f in r.findings:
         assert squash(f.message) in findings, f.id
-        assert squash(f.recommendation) in findings, f.id
+        assert advice(r, f) in findings, f.id
         for p in f.principles:
             assert p in findings
     if not r.findings:
@@ -48,10 +48,15 @@ def test_summary_gives_score_next_stage_and_top_three(units, name: str) -> None:
     if r.stage.next:
         for item in r.stage.next.prepare:
             assert squash(item) in summary
-    top = [squash(li.get_text(" ")) for li in unit.soup.select("#summary ol.top-recs > li")]
-    assert len(top) == min(3, len(r.recommendations))
-    for shown, rec in zip(top, r.recommendations, strict=False):
-        assert shown.startswith(squash(rec.text))
+    # Page one starts the plan: its first three steps, each linking to the step in full.
+    top = unit.soup.select("#summary ol.top-recs > li")
+    assert len(top) == min(3, len(r.plan))
+    for li, step in zip(top, r.plan, strict=False):
+        assert squash(li.get_text(" ")).startswith(squash(step.title))
+        assert li.a["href"] == f"#step-{step.step}" and unit.soup.find(id=f"step-{step.step}") is not None
+    changed = [s for s in r.plan if s.changes]
+    if changed:
+        assert f"score {changed[-1].projected.score}/100" in summary or changed[-1].projected.score is None
     # The ladder draws all five stages and marks the team's own.
     ladder = unit.soup.select("#summary svg")[1].get_text(" ")
     assert "YOU ARE HERE" in ladder
@@ -60,16 +65,46 @@ def test_summary_gives_score_next_stage_and_top_three(units, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
-def test_recommendations_are_ordered_now_next_later(units, name: str) -> None:
+def test_the_plan_is_grouped_now_next_later_and_each_step_said_once(units, name: str) -> None:
     unit = units[name]
-    blocks = unit.soup.select("#recommendations .horizon")
+    r = unit.result
+    blocks = unit.soup.select("#plan .horizon")
     assert [squash(b.select_one(".when b").get_text()) for b in blocks] == ["Now", "Next", "Later"]
-    for block, horizon in zip(blocks, ("now", "next", "later"), strict=True):
-        shown = [squash(li.get_text(" ")) for li in block.select("ol > li")]
-        expected = [r for r in unit.result.recommendations if r.horizon == horizon]
-        assert len(shown) == len(expected)
-        for text, rec in zip(shown, expected, strict=True):
-            assert text.startswith(squash(rec.text))
+    shown = [int(li["value"]) for b in blocks for li in b.select("ol.steps > li")]
+    assert sorted(shown) == [s.step for s in r.plan]  # every step, once
+    for b in blocks:
+        numbers = [int(li["value"]) for li in b.select("ol.steps > li")]
+        assert numbers == sorted(numbers)  # the plan's order within a group
+    text = squash(unit.soup.get_text(" "))
+    for step in r.plan:
+        # The step's title: once in the plan, at most once more on page one; never elsewhere.
+        assert text.count(squash(step.title)) <= (2 if step.step <= 3 else 1) + sum(
+            1 for f in r.findings if squash(step.title.rstrip(".")) in advice(r, f)), step.title
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_each_finding_points_to_its_step_or_says_its_own_advice(units, name: str) -> None:
+    unit = units[name]
+    r = unit.result
+    cards = unit.soup.select("#findings article.card")
+    assert len(cards) == len(r.findings)
+    anchors = [card["id"] for card in cards]
+    assert len(set(anchors)) == len(anchors)  # one rule in two pods still gets two anchors
+    for card, f in zip(cards, [f for sev in ("high", "medium", "low") for f in r.findings if f.severity == sev],
+                       strict=True):
+        link = card.select_one(".advice a")
+        if link is not None:
+            step = unit.soup.find(id=link["href"][1:])
+            assert step is not None and step.name == "li"
+            # The step links back to the finding it works on.
+            assert f"#{card['id']}" in [a["href"] for a in step.select("a")]
+            # The finding's own advice is not said beside the step's (a practice step is that advice).
+            if squash(f.recommendation) not in squash(step.get_text(" ")):
+                assert squash(f.recommendation) not in squash(unit.soup.get_text(" "))
+        else:
+            assert squash(f.recommendation) in squash(card.get_text(" "))
+            # ...and the plan says no step could be checked for it, linking to the card.
+            assert f"#{card['id']}" in [a["href"] for a in unit.soup.select("#plan a")]
 
 
 def test_not_assessed_dimensions_are_not_zero(units) -> None:

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..catalog import HORIZONS, SEVERITIES, principles, questions, stages
+from ..catalog import SEVERITIES, principles, questions, stages
 from ..model import ROLES
 from ..result import Outlook, Result
 from .pdf import html_to_pdf
+from .plan import plan_view
 from .templates import environment
 
 FORMATS = ("text", "json", "html", "md", "pdf")
@@ -28,8 +29,8 @@ PAPERS = {"a4": "A4", "letter": "letter"}
 
 
 def render_text(result: Result) -> str:
-    """A readable terminal summary: stage, scores, findings by severity, what to do first."""
-    return environment().get_template("text/report.txt.j2").render(r=result)
+    """A readable terminal summary: stage, scores, findings by severity, the plan."""
+    return environment().get_template("text/report.txt.j2").render(r=result, plan=plan_view(result))
 
 
 def render_json(result: Result) -> str:
@@ -95,7 +96,6 @@ def _unit_context(result: Result, assessment: Any | None, previous: Result | Non
         raise ValueError(f"paper must be one of {', '.join(PAPERS)}, not {paper!r}")
     members = ({p.name: _pod_members(assessment, p.name, result) for p in result.pods}
                if assessment is not None else {})
-    horizons = {h: [r for r in result.recommendations if r.horizon == h] for h in HORIZONS}
     return {
         "r": result,
         "a": assessment,
@@ -104,12 +104,12 @@ def _unit_context(result: Result, assessment: Any | None, previous: Result | Non
         "paper": paper,
         "page_size": PAPERS[paper],
         "ladder": stages(),
+        "ladder_names": {s.id: s.name for s in stages()},
         "principles": principles(),
         "questions": {q.id: q for q in questions()},
         "members": members,
         "by_severity": {s: [f for f in result.findings if f.severity == s] for s in SEVERITIES},
-        "top": result.recommendations[:3],
-        "horizons": horizons,
+        "plan": plan_view(result),
         "projection": _projection(result.outlook),
         "head": getattr(assessment, "head_of_integration", None),
     }
