@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from .catalog import DEFAULT_RUBRIC, ROLES, STAGE_IDS, RoleName, StageId
+from .catalog import DEFAULT_RUBRIC, ROLES, RoleName, StageId
 from .text import free_text_problem, name_problem
 
 SCHEMA = "podcheck/1"
