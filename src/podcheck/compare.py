@@ -198,3 +198,9 @@ def trend(results: Sequence[Result]) -> Trend | None:
     pairs, closed, opened = match_findings(first.findings, latest.findings)
     done = sum(1 for a in latest.actions if a.status == "done")
     return Trend(points, opened, closed, [now for _, now in pairs], done, len(latest.actions))
+
+
+def history_points(results: Sequence[Result]) -> tuple[TrendPoint, ...]:
+    """Each result as a point of the unit's history, oldest first, one per day: what a portfolio keeps of it."""
+    return tuple(TrendPoint(r.assessed_on, r.stage, r.score, r.worst(), r.count("high"), r.count("medium"),
+                            r.count("low")) for r in by_date(results))
