@@ -502,7 +502,7 @@ def write_portfolio(
 
 
 def write_portfolio_with_reports(
-    units: Sequence[tuple[Result, Any]], out: Path, failures: Iterable[Failure] = (),
+    units: Sequence[tuple[Result, Any]], out: Path, failures: Iterable[Failure] = (), *, paper: str = "a4",
 ) -> dict[str, Path]:
     """Each unit's HTML report in a subfolder of out named after it, then the portfolio linking to them.
 
@@ -513,4 +513,4 @@ def write_portfolio_with_reports(
     for (result, assessment), name in zip(units, unique_names([r.unit for r, _ in units]), strict=True):
         written = write_unit_reports(result, assessment, out / name, formats=("html",), stem=name)
         entries.append(PortfolioEntry(result, {fmt: f"{name}/{path.name}" for fmt, path in written.items()}))
-    return write_portfolio(entries, out, failures)
+    return write_portfolio(entries, out, failures, paper=paper)
