@@ -254,6 +254,11 @@ class Portfolio:
         return any(r.target_gap is not None for r in self.rows)
 
     @property
+    def has_plans(self) -> bool:
+        """Whether any unit's result carries a plan (until then the plan column is left out)."""
+        return any(r.plan_length for r in self.rows)
+
+    @property
     def has_history(self) -> bool:
         """Whether any unit has an earlier assessment kept."""
         return any(r.previous is not None for r in self.rows)
@@ -336,7 +341,7 @@ def _csv(rows: list[list[object]]) -> str:
 
 # Added after the original columns, so that spreadsheets reading them by position keep working.
 EXTRA_COLUMNS = ("division", "target_stage", "target_gap", "previous_assessed_on", "score_change", "stage_change",
-                 "assessments", "high_findings", "plan_steps", "actions", "actions_overdue", "accepted_risks")
+                 "assessments", "high_finding_titles", "plan_steps", "actions", "actions_overdue", "accepted_risks")
 
 
 def extra_cells(row: UnitRow) -> list[object]:
