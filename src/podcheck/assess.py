@@ -5,7 +5,18 @@ from __future__ import annotations
 from . import __version__
 from .catalog import DEFAULT_RUBRIC, SEVERITIES, Rubric, stages
 from .model import ROLES, Assessment
-from .result import Assessed, Finding, NextStage, Outlook, PodSummary, Result, Stage
+from .result import (
+    Acceptance,
+    ActionReview,
+    Assessed,
+    Finding,
+    NextStage,
+    Outlook,
+    PodSummary,
+    Result,
+    Stage,
+    TargetRef,
+)
 from .rules import Hit, Registry, RuleMeta, registry
 from .scoring import dimension_scores, overall_score, recommendations, too_little_to_judge, unknowns
 from .view import TeamView, team_view
@@ -80,11 +91,43 @@ def backlog_outlook(a: Assessment) -> Outlook | None:
                    net_per_quarter=net, quarters_to_clear=clear, extra_delivery_to_stabilise=max(net, 0), trend=trend)
 
 
+def accept_risks(findings: list[Finding], a: Assessment) -> list[Finding]:
+    """Mark the findings the file accepts as risks; an acceptance past its expiry (relative to assessed_on) is kept,
+    flagged as expired, and the finding counts again."""
+    if not a.accepted_risks:
+        return findings
+    marked = []
+    for f in findings:
+        risk = next((r for r in a.accepted_risks if r.covers(f.id, f.pod)), None)
+        if risk is not None:
+            f = f.model_copy(update={"accepted": Acceptance(
+                reason=risk.reason, expires=risk.expires.isoformat(), expired=a.assessed_on > risk.expires)})
+        marked.append(f)
+    return marked
+
+
+def review_actions(a: Assessment, findings: list[Finding]) -> list[ActionReview]:
+    """Each action of the file as this assessment finds it: overdue when still open past its due date, and
+    whether the findings it targets are still raised."""
+    reviews = []
+    for action in a.actions:
+        targets = [TargetRef(id=ref.id, pod=ref.pod,
+                             open=any(f.id == ref.id and (ref.pod is None or f.pod == ref.pod) for f in findings))
+                   for ref in action.findings]
+        reviews.append(ActionReview(
+            title=action.title, owner=action.owner, due=action.due.isoformat() if action.due else None,
+            status=action.status, overdue=action.status == "open" and action.due is not None
+            and action.due < a.assessed_on, from_step=action.from_step, findings=targets,
+            resolved=not any(t.open for t in targets) if targets else None))
+    return reviews
+
+
 def assess(assessment: Assessment, rubric: Rubric | None = None, *, rules: Registry | None = None) -> Result:
     """Assess one unit against the playbook (or `rules`, e.g. extended with a team's own); pure."""
     rubric = rubric or DEFAULT_RUBRIC
     team = team_view(assessment, rubric)
     findings = sorted((_finding(h, m) for h, m in (rules or registry()).run(team, rubric)), key=sort_key)
+    findings = accept_risks(findings, assessment)
     stage = _stage(stage_level(team, rubric), assessment, rubric)
     scored, not_assessed = dimension_scores(assessment, findings, rubric, team)
     overall, reason = overall_score(scored, findings, rubric, too_little_to_judge(team))
@@ -105,4 +148,7 @@ def assess(assessment: Assessment, rubric: Rubric | None = None, *, rules: Regis
         pods=_pods(team),
         outlook=backlog_outlook(assessment),
         unknowns=gaps,
+        target_stage=assessment.target_stage,
+        division=assessment.division,
+        actions=review_actions(assessment, findings),
     )

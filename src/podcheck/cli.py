@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--previous", metavar="FILE",
                    help="an earlier result JSON or assessment file of the same unit, to report what changed")
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size for pdf (default a4)")
+    p.add_argument("--history", metavar="DIR",
+                   help="a folder keeping this unit's results, one per assessment date: the report shows the trend "
+                   "over them, and this result is kept there too")
 
     p = sub.add_parser("what-if", help="assess a unit as it would be after a list of changes (the file is untouched)",
                        description="Apply the changes in CHANGES (a YAML list, e.g. `- {do: move-person, person: "
@@ -73,18 +76,43 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--facts", metavar="FILE", help="per-unit facts sheet for a .csv roster")
     p.add_argument("--rubric", metavar="FILE", help="YAML file overriding thresholds of the default rubric")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4",
+                   help="paper size for the PDFs, the units' and the portfolio's (default a4)")
 
     p = sub.add_parser("portfolio", help="compare units from result JSON or assessment files",
                        description="Write the portfolio report (HTML, CSV, JSON) across units.")
     p.add_argument("inputs", nargs="+", metavar="RESULT", help="result JSON files, assessment files, or folders")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     p.add_argument("--rubric", metavar="FILE", help="rubric for assessment files given directly")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size for printing (default a4)")
 
     p = sub.add_parser("import", help="write one assessment YAML per unit from a spreadsheet roster",
                        description="Split a spreadsheet (one row per person, a `unit` column) into assessment files.")
     p.add_argument("spreadsheet", metavar="FILE", help=".xlsx or .csv roster")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the YAML files")
     p.add_argument("--facts", metavar="FILE", help="per-unit facts sheet for a .csv roster")
+
+    p = sub.add_parser("history", help="bring earlier result JSON files into a unit's history folder",
+                       description="Keep earlier results of one unit in a history folder, one file per assessment "
+                       "date (OUT/history/<unit folder> in a batch's --out, or the folder given to assess --history).")
+    hist = p.add_subparsers(dest="history_command", metavar="ACTION", required=True)
+    h = hist.add_parser("import", help="copy result JSON files into the history folder, each under its date")
+    h.add_argument("results", nargs="+", metavar="RESULT", help="result JSON files of one unit")
+    h.add_argument("--history", required=True, metavar="DIR", help="the unit's history folder")
+
+    p = sub.add_parser("action", help="add an action to an assessment file",
+                       description="Add an action (what the team agreed to do, with owner, due date and the "
+                       "findings it should resolve) to the assessment file's `actions:`.")
+    act = p.add_subparsers(dest="action_command", metavar="ACTION", required=True)
+    a = act.add_parser("add", help="add one action")
+    a.add_argument("file", metavar="FILE", help="assessment file (YAML)")
+    a.add_argument("--title", required=True, help="what will be done, in a line")
+    a.add_argument("--owner", help="who sees it done")
+    a.add_argument("--due", metavar="YYYY-MM-DD", help="when it should be done by")
+    a.add_argument("--status", choices=("open", "done", "dropped"), default="open")
+    a.add_argument("--finding", action="append", default=[], metavar="ID[@POD]",
+                   help="a finding it should resolve, e.g. dual-role.analyst-technologist@CRM (repeatable)")
+    a.add_argument("--from-step", type=int, metavar="N", help="the plan step it was accepted from")
 
     p = sub.add_parser("questions", help="list the questionnaire bank")
     p.add_argument("--format", "-f", choices=("text", "json"), default="text")
@@ -128,7 +156,15 @@ def _cmd_assess(args: argparse.Namespace) -> int:
         from .files.results import load_previous
 
         previous = load_previous(args.previous, rubric)
-    _emit(render(result, args.format, assessment=assessment, previous=previous, paper=args.paper), args.output)
+    earlier: list[Any] = []
+    if args.history:
+        earlier = _load_history(Path(args.history), result.unit)
+    _emit(render(result, args.format, assessment=assessment, previous=previous, paper=args.paper, history=earlier),
+          args.output)
+    if args.history:
+        from .files.history import record
+
+        record(Path(args.history), result)
     if args.fail_on:
         worst = SEVERITIES.index(args.fail_on)
         if any(SEVERITIES.index(f.severity) <= worst for f in result.findings):
@@ -209,6 +245,52 @@ def _framed_as_what_if(report: str, fmt: str, file: str, changes_file: str, chan
     return (report[:at] + section + report[at:]).replace("<title>", "<title>What if: ", 1)
 
 
+def _load_history(folder: Path, unit: str) -> list[Any]:
+    """A unit's kept results for --history (a file that cannot be read is named on standard error and skipped);
+    exit 2 when the folder is a file or keeps another unit's results."""
+    from .files.history import load_history
+
+    if folder.exists() and not folder.is_dir():
+        raise InputError.single(str(folder), "is a file; --history needs a folder (it is made if missing)")
+    kept, problems = load_history(folder)
+    for problem in problems:
+        print(f"podcheck: {problem}; skipped", file=sys.stderr)
+    others = sorted({r.unit for r in kept if r.unit != unit})
+    if others:
+        raise InputError.single(str(folder), f"keeps results of unit {others[0]!r}, not {unit!r}; give each unit "
+                                "its own history folder", code="history")
+    return kept
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    """`podcheck history import RESULT... --history DIR`."""
+    from .files.history import import_results
+
+    folder = Path(args.history)
+    if folder.exists() and not folder.is_dir():
+        raise InputError.single(str(folder), "is a file; --history needs a folder (it is made if missing)")
+    written = import_results(args.results, folder)
+    print(f"podcheck: kept {len(written)} result{'s' if len(written) != 1 else ''} in {printable(folder)}: "
+          f"{', '.join(p.stem for p in written)}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_action(args: argparse.Namespace) -> int:
+    """`podcheck action add FILE --title ...`: the file is validated with the action added, then rewritten."""
+    from .files.actions import add_action
+
+    action: dict[str, Any] = {"title": args.title, "owner": args.owner, "due": args.due,
+                              "status": None if args.status == "open" else args.status, "from_step": args.from_step}
+    refs = []
+    for text in args.finding:
+        rule, _, pod = text.partition("@")
+        refs.append({"id": rule.strip(), **({"pod": pod.strip()} if pod.strip() else {})})
+    action["findings"] = refs
+    index = add_action(Path(args.file), {k: v for k, v in action.items() if v not in (None, [])})
+    print(f"podcheck: {printable(args.file)}: added actions[{index}]", file=sys.stderr)
+    return EXIT_OK
+
+
 def _refuse_overwriting_inputs(output: str, inputs: Sequence[str | None]) -> None:
     """-o naming an input (by any path, symlink or hard link) would replace it with the report."""
     from .files.atomic import same_file
@@ -236,7 +318,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     try:
         batch = run_batch(args.inputs, out, jobs=args.jobs, timeout=args.timeout, formats=formats,
                           rubric=args.rubric, facts=args.facts, force=args.force, notebooks=not args.no_notebooks,
-                          progress=BatchProgress(quiet=args.quiet))
+                          progress=BatchProgress(quiet=args.quiet), paper=args.paper)
     except BatchInterrupted as stop:
         print(f"podcheck: batch interrupted; {stop.complete} of {stop.total} units have complete outputs in "
               f"{stop.out}; run the same command again to finish the rest", file=sys.stderr)
@@ -350,7 +432,7 @@ def _cmd_portfolio(args: argparse.Namespace) -> int:
             for problem in exc.problems:
                 print(f"podcheck: {problem}", file=sys.stderr)
             failures.append(Failure(path.name, exc.summary(), str(path)))
-    files = write_portfolio_with_reports(loaded, out, failures)
+    files = write_portfolio_with_reports(loaded, out, failures, paper=args.paper)
     units = len(loaded)
     print(f"wrote {files['html']} ({units} unit{'s' if units != 1 else ''}"
           f"{f', {len(failures)} failed' if failures else ''}), {files['csv'].name}, {files['json'].name}",
@@ -407,8 +489,8 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "assess": _cmd_assess, "batch": _cmd_batch, "portfolio": _cmd_portfolio, "import": _cmd_import,
-    "questions": _cmd_questions, "rules": _cmd_rules, "schema": _cmd_schema,
-    "what-if": _cmd_what_if,
+    "questions": _cmd_questions, "rules": _cmd_rules, "schema": _cmd_schema, "history": _cmd_history,
+    "action": _cmd_action, "what-if": _cmd_what_if,
 }
 
 

@@ -5,6 +5,7 @@ The diff lives here so that every view (HTML, Markdown, PDF) only displays it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -137,3 +138,69 @@ def compare(previous: Result, current: Result) -> Changes:
         severity_changed=[SeverityChange(now, old.severity) for old, now in pairs if old.severity != now.severity],
         same_unit=previous.unit == current.unit,
     )
+
+
+# ---------------------------------------------------------------- over time: every assessment of a unit
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One assessment of a unit, as the trend shows it."""
+
+    assessed_on: str
+    stage: Stage
+    score: int | None
+    worst: str | None
+    high: int
+    medium: int
+    low: int
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A unit over two or more assessments, oldest first: each point, and the findings since the first one."""
+
+    points: list[TrendPoint]
+    opened: list[Finding]
+    closed: list[Finding]
+    still_open: list[Finding]
+    actions_done: int = 0
+    actions: int = 0
+
+    @property
+    def first(self) -> TrendPoint:
+        """The earliest assessment."""
+        return self.points[0]
+
+    @property
+    def latest(self) -> TrendPoint:
+        """The latest assessment."""
+        return self.points[-1]
+
+
+def by_date(results: Sequence[Result]) -> list[Result]:
+    """Results oldest first, one per assessed_on (a later one in the sequence replaces an earlier of the same day)."""
+    latest: dict[str, Result] = {}
+    for r in results:
+        latest[r.assessed_on] = r
+    return [latest[day] for day in sorted(latest)]
+
+
+def trend(results: Sequence[Result]) -> Trend | None:
+    """The unit's trend over these results (any order; one per day, the last given wins), or None with fewer than
+    two assessment dates. Findings are matched as `compare` matches them; accepted risks count as open."""
+    ordered = by_date(results)
+    if len(ordered) < 2:
+        return None
+    points = [TrendPoint(r.assessed_on, r.stage, r.score, r.worst(), r.count("high"), r.count("medium"),
+                         r.count("low")) for r in ordered]
+    first, latest = ordered[0], ordered[-1]
+    pairs, closed, opened = match_findings(first.findings, latest.findings)
+    done = sum(1 for a in latest.actions if a.status == "done")
+    return Trend(points, opened, closed, [now for _, now in pairs], done, len(latest.actions))
+
+
+def history_points(results: Sequence[Result]) -> tuple[TrendPoint, ...]:
+    """Each result as a point of the unit's history, oldest first, one per day: what a portfolio keeps of it."""
+    return tuple(TrendPoint(r.assessed_on, r.stage, r.score, r.worst(), r.count("high"), r.count("medium"),
+                            r.count("low")) for r in by_date(results))

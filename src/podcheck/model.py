@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from .catalog import DEFAULT_RUBRIC, ROLES, RoleName
+from .catalog import DEFAULT_RUBRIC, ROLES, RoleName, StageId
 from .text import free_text_problem, name_problem
 
 SCHEMA = "podcheck/1"
@@ -213,6 +213,71 @@ class Answer(Strict):
     note: FreeText | None = None
 
 
+def _iso_date(value: object) -> object:
+    # Accept only ISO dates (2026-11-20), not pydantic's lenient timestamps.
+    if isinstance(value, dt.datetime):
+        raise ValueError("must be a date like 2026-11-20, without a time")
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-20") from None
+    if not isinstance(value, dt.date):
+        raise ValueError("must be a date like 2026-11-20")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+ActionStatus = Literal["open", "done", "dropped"]
+ACTION_STATUSES: tuple[ActionStatus, ...] = get_args(ActionStatus)
+FindingId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[a-z0-9][a-z0-9.-]*$")]
+
+
+class FindingRef(Strict):
+    """A finding named by its id and, for a finding about one pod, that pod (null or omitted: any pod)."""
+
+    id: FindingId = Field(description="A finding id, as `podcheck rules` lists them.")
+    pod: Name | None = Field(None, description="The pod the finding is about; omitted for any pod or the whole unit.")
+
+
+def _ref_shorthand(value: object) -> object:
+    # `findings: [developer-trap]` is shorthand for `[{id: developer-trap}]`.
+    if isinstance(value, list):
+        return [{"id": v} if isinstance(v, str) else v for v in value]
+    return value
+
+
+class Action(Strict):
+    """Something the team agreed to do, with who does it and by when: written by hand or taken from a plan step."""
+
+    title: Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_plain_name)] = Field(
+        description="What will be done, in a line.")
+    owner: Name | None = Field(None, description="Who sees it done (a person's name; need not be in `people`).")
+    due: Date | None = Field(None, description="When it should be done by (YYYY-MM-DD).")
+    status: ActionStatus = Field("open", description="open (default), done or dropped.")
+    findings: Annotated[list[FindingRef], BeforeValidator(_ref_shorthand)] = Field(
+        default_factory=list, description="The findings it should resolve: {id, pod} each, or a bare id.")
+    from_step: Annotated[int, Field(ge=1, le=1000), BeforeValidator(_not_true_false)] | None = Field(
+        None, description="The number of the plan step it was accepted from, if any.")
+    note: FreeText | None = None
+
+
+class AcceptedRisk(Strict):
+    """A finding the unit has decided to live with for a while: shown as accepted, left out of the score until
+    it expires."""
+
+    id: FindingId = Field(description="The finding id accepted.")
+    pod: Name | None = Field(None, description="The pod it is about; omitted for a unit-wide finding or any pod.")
+    reason: Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_free_text)] = Field(
+        description="Why it is accepted.")
+    expires: Date = Field(description="The last day the acceptance holds (YYYY-MM-DD); from the day after, the "
+                                      "finding counts again.")
+
+    def covers(self, finding_id: str, pod: str | None) -> bool:
+        """Whether this acceptance is about that finding."""
+        return self.id == finding_id and (self.pod is None or self.pod == pod)
+
+
 class Assessment(Strict):
     """One unit's self-description: the whole assessment file."""
 
@@ -226,23 +291,21 @@ class Assessment(Strict):
     people: list[Person]
     answers: dict[str, Answer] = Field(default_factory=dict, description="Questionnaire answers by question id "
                                        "(`podcheck questions`): a score 1..5, or {score, note}.")
+    target_stage: StageId | None = Field(None, description="The stage the unit aims for (a stage id, e.g. "
+                                         "multi-pod); the portfolio shows the gap.")
+    division: Name | None = Field(None, description="The part of the organisation the unit belongs to; the "
+                                  "portfolio rolls units up by it.")
+    actions: list[Action] = Field(default_factory=list, description="What the team agreed to do, each with an "
+                                  "owner, a due date and a status; reviewed at the next assessment.")
+    accepted_risks: list[AcceptedRisk] = Field(
+        default_factory=list, description="Findings accepted for a while, with a reason and an expiry date.")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
 
     @field_validator("assessed_on", mode="before")
     @classmethod
     def _iso_date(cls, value: object) -> object:
-        # Accept only ISO dates (2026-11-20), not pydantic's lenient timestamps.
-        if isinstance(value, dt.datetime):
-            raise ValueError("must be a date like 2026-11-20, without a time")
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                raise ValueError(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-20") from None
-        if not isinstance(value, dt.date):
-            raise ValueError("must be a date like 2026-11-20")
-        return value
+        return _iso_date(value)
 
     @field_validator("answers", mode="before")
     @classmethod
@@ -273,8 +336,14 @@ class Assessment(Strict):
     def to_yaml_dict(self) -> dict:
         """A plain dict in file order and form, omitting unknowns, ready for yaml.safe_dump."""
         data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
-        if not data.get("answers"):
-            data.pop("answers", None)
+        for key in ("answers", "actions", "accepted_risks"):
+            if not data.get(key):
+                data.pop(key, None)
+        for action in data.get("actions", []):
+            if action.get("status") == "open":
+                action.pop("status")
+            if not action.get("findings"):
+                action.pop("findings", None)
         if not data.get("context"):
             data.pop("context", None)
         for person in data["people"]:

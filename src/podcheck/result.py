@@ -67,6 +67,15 @@ class NotAssessed(Out):
     reason: str
 
 
+class Acceptance(Out):
+    """A finding the unit accepted for a while (the assessment file's `accepted_risks`)."""
+
+    reason: str
+    expires: str = Field(description="The last day the acceptance holds (YYYY-MM-DD).")
+    expired: bool = Field(description="True once the assessment date is past `expires`: the finding counts again "
+                                      "and is flagged as back.")
+
+
 class Finding(Out):
     """One fact about the team that departs from the playbook, with evidence and what to do."""
 
@@ -80,6 +89,14 @@ class Finding(Out):
     recommendation: str
     dimension: str
     evidence: dict[str, Any] = Field(default_factory=dict)
+    accepted: Acceptance | None = Field(
+        None, description="Set when the file accepts this finding as a risk: until it expires the finding is shown "
+                          "as accepted and counts in no score, band or count.")
+
+    @property
+    def counts(self) -> bool:
+        """Whether the finding counts against the unit: not accepted, or accepted and expired."""
+        return self.accepted is None or self.accepted.expired
 
 
 class Recommendation(Out):
@@ -167,6 +184,29 @@ class PlanStep(Out):
     next_time: str | None = Field(None, description="For a step without changes: what to look for next time.")
 
 
+class TargetRef(Out):
+    """A finding an action aims to resolve, and whether it is still open in this assessment."""
+
+    id: str
+    pod: str | None
+    open: bool
+
+
+class ActionReview(Out):
+    """One of the file's actions as this assessment finds it: done, overdue, and whether its findings are gone."""
+
+    title: str
+    owner: str | None
+    due: str | None
+    status: Literal["open", "done", "dropped"]
+    overdue: bool = Field(description="Still open and its due date is before the assessment date.")
+    from_step: int | None
+    findings: list[TargetRef]
+    resolved: bool | None = Field(
+        description="True when every finding it targets is gone, false when any is still open, null when it names "
+                    "none.")
+
+
 class Result(Out):
     """Everything an assessment concludes about one unit."""
 
@@ -190,6 +230,9 @@ class Result(Out):
     unknowns: list[str] = Field(description="Facts the input leaves unknown, so some checks could not be made.")
     plan: list[PlanStep] = Field(
         default_factory=list, description="What to do, in order, each step verified by assessing its outcome.")
+    target_stage: StageId | None = Field(None, description="The stage the unit aims for, from the file.")
+    division: str | None = Field(None, description="The part of the organisation the unit belongs to, from the file.")
+    actions: list[ActionReview] = Field(default_factory=list, description="The file's actions, reviewed.")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -207,10 +250,10 @@ class Result(Out):
         return cls.model_validate_json(text)
 
     def count(self, severity: Severity) -> int:
-        """How many findings have this severity."""
-        return sum(1 for f in self.findings if f.severity == severity)
+        """How many findings of this severity count against the unit (an accepted risk, until it expires, does not)."""
+        return sum(1 for f in self.findings if f.severity == severity and f.counts)
 
     def worst(self, dimension: str | None = None) -> Severity | None:
-        """The most serious severity among the open findings (of one dimension, when given), or None."""
-        found = {f.severity for f in self.findings if dimension is None or f.dimension == dimension}
+        """The most serious severity among the open findings that count (of one dimension, when given), or None."""
+        found = {f.severity for f in self.findings if f.counts and (dimension is None or f.dimension == dimension)}
         return next((s for s in SEVERITIES if s in found), None)

@@ -60,7 +60,7 @@ def dimension_scores(
     judgeable = too_little_to_judge(team) is None
     by_dim: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
-        if not f.id.startswith("practice."):
+        if not f.id.startswith("practice.") and f.counts:  # an accepted risk costs nothing until it expires
             by_dim[f.dimension].append(f)
     answers: dict[str, list[int]] = defaultdict(list)
     for q in questions():
@@ -190,6 +190,6 @@ def overall_score(
     reason = f"Weighted mean of {len(dimensions)} assessed dimension{'s' if len(dimensions) != 1 else ''}"
     for severity in SEVERITIES:
         cap = rubric.score_cap[severity]
-        if mean > cap and any(f.severity == severity for f in findings):
+        if mean > cap and any(f.severity == severity and f.counts for f in findings):
             return cap, f"{reason} ({mean}), capped at {cap} while a {severity}-severity finding is open."
     return mean, f"{reason}."

@@ -182,7 +182,10 @@ def test_roster_with_one_bad_unit_fails_only_that_unit(tmp_path: Path) -> None:
     assert proc.stderr.strip() == (f"podcheck: {roster}: row 7, columns lead, technologist, analyst: "
                                    "role shares add up to 1.4; one person's shares must total at most 1")
     assert "2 ok, 1 failed" in proc.stdout
-    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_dir()) == ["hr-cloud", "marketplace-apps"]
+    # history/ keeps each unit's results by date (and nothing of the bad unit)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_dir()) == ["history", "hr-cloud",
+                                                                                 "marketplace-apps"]
+    assert sorted(p.name for p in (tmp_path / "out" / "history").iterdir()) == ["hr-cloud", "marketplace-apps"]
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -48,4 +48,5 @@ def test_signal_stops_a_one_job_batch_at_once(tmp_path: Path, how: str, notebook
     assert run.proc.returncode == 130, stderr
     assert "podcheck: batch interrupted; 1 of 3 units have complete outputs" in stderr
     assert gone(hanging)  # the worker or kernel running it was ended too
-    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["commerce"]
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["commerce", "history"]  # history/: by date
+    assert sorted(p.name for p in (out / "history").iterdir()) == ["commerce"]  # only the finished unit's

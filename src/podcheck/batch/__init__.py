@@ -22,9 +22,10 @@ import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..compare import history_points
 from ..errors import InputError
 from ..files.rubric import load_rubric
-from ..render import REPORT_FORMATS
+from ..render import PAPERS, REPORT_FORMATS
 from . import playbook, store
 from .processes import usable_cores
 from .runner import Progress, Settings, default_jobs, execute, terminate_as_interrupt
@@ -61,13 +62,17 @@ class BatchInterrupted(KeyboardInterrupt):
 def run_batch(inputs: Sequence[str | Path], out: str | Path, *, jobs: int | None = None, timeout: int = 300,
               formats: Sequence[str] = ("html", "pdf"), rubric: str | Path | None = None,
               facts: str | Path | None = None, force: bool = False, notebooks: bool = True,
-              progress: Progress | None = None) -> BatchOutcome:
+              progress: Progress | None = None, paper: str = "a4") -> BatchOutcome:
     """Assess every unit of `inputs` (assessment files, folders of them, .csv/.xlsx rosters) into `out`.
 
     jobs: units run in parallel (None: from cores and free memory); timeout: seconds a unit may take;
     formats: reports per unit, from html, md, pdf; rubric: a YAML file overriding thresholds; facts: a
     per-unit facts sheet for a .csv roster; force: redo unchanged units; notebooks: run the playbook per
-    unit (False: assess and render without kernels); progress: told of each unit as it is done.
+    unit (False: assess and render without kernels); progress: told of each unit as it is done; paper: a4 or
+    letter, for the PDFs (the units' and the portfolio's).
+
+    Every unit's result is also kept in `out/history/<unit folder>/<assessed_on>.json`, never overwriting an
+    earlier date; a unit with two or more dates gets a trend in its reports and its change in the portfolio.
 
     A unit that fails is an outcome, never an exception. Raises InputError when the batch as a whole
     cannot run (no units, an unreadable rubric, another batch writing to `out`), BatchInterrupted when
@@ -75,6 +80,8 @@ def run_batch(inputs: Sequence[str | Path], out: str | Path, *, jobs: int | None
     """
     formats = tuple(formats)
     wrong = [f"format {f!r} (use {', '.join(REPORT_FORMATS)})" for f in formats if f not in REPORT_FORMATS]
+    if paper not in PAPERS:
+        wrong.append(f"paper {paper!r} (use {', '.join(PAPERS)})")
     wrong += [f"{name}={value} (must be positive)" for name, value in (("timeout", timeout), ("jobs", jobs))
               if value is not None and value <= 0]
     if wrong:
@@ -85,7 +92,7 @@ def run_batch(inputs: Sequence[str | Path], out: str | Path, *, jobs: int | None
     units = collect_units(inputs, facts, jobs=jobs or usable_cores())
     if not units:
         raise InputError.single(" ".join(map(str, inputs)), "no units to assess")
-    settings = Settings(out, formats, rules, rubric_text, notebooks=notebooks, timeout=timeout)
+    settings = Settings(out, formats, rules, rubric_text, notebooks=notebooks, timeout=timeout, paper=paper)
     if settings.notebooks:
         settings.notebook = playbook.combined_notebook()
         settings.notebook_digest = playbook.notebook_digest(settings.notebook)
@@ -101,17 +108,20 @@ def run_batch(inputs: Sequence[str | Path], out: str | Path, *, jobs: int | None
                 complete = store.complete_units(out, [u.folder for u in units])
                 raise BatchInterrupted(out, complete, len(units)) from None
         store.tidy(out)  # what a unit stopped by its time limit left
-        portfolio = _portfolio(outcomes, out)
+        portfolio = _portfolio(outcomes, settings)
     return BatchOutcome(out, outcomes, portfolio)
 
 
-def _portfolio(outcomes: list[UnitOutcome], out: Path) -> dict[str, Path]:
-    """Write the portfolio across every unit with a result, listing the failures and their reasons."""
+def _portfolio(outcomes: list[UnitOutcome], settings: Settings) -> dict[str, Path]:
+    """Write the portfolio across every unit with a result, with each unit's history, listing the failures and
+    their reasons."""
     from ..render.portfolio import LINK_KINDS as LINKED
     from ..render.portfolio import Failure, PortfolioEntry, write_portfolio
 
-    entries = [PortfolioEntry(o.result, {k: v for k, v in o.files.items() if k in LINKED})
+    entries = [PortfolioEntry(o.result, {k: v for k, v in o.files.items() if k in LINKED},
+                              history=history_points(settings.earlier(o.unit)))
                for o in outcomes if o.result is not None]
     failures = [Failure(o.unit.assessment.unit if o.unit.assessment else o.unit.folder, o.reason or "failed",
                         o.unit.source) for o in outcomes if o.status == "failed"]
-    return write_portfolio(entries, out, failures=failures)
+    return write_portfolio(entries, settings.out, failures=failures, paper=settings.paper,
+                           formats=("html", "csv", "json", "xlsx", *(("pdf",) if "pdf" in settings.formats else ())))

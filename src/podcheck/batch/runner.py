@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from .. import __version__
 from ..catalog import Rubric
+from ..files import history
 from ..files.atomic import safe_name, write_atomic
 from ..notebooks.display import RESULT_FILE
 from ..plan import assess_with_plan as assess  # the result with its plan, as `podcheck assess` gives it
@@ -61,6 +62,7 @@ class Settings:
     timeout: int
     notebook: Any = None
     notebook_digest: str = ""
+    paper: str = "a4"
     owner: int = dataclasses.field(default_factory=os.getpid)  # the batch's process, named in its temporary folders
 
     def manifest_key(self, unit: BatchUnit) -> dict[str, Any]:
@@ -72,7 +74,19 @@ class Settings:
             "formats": list(self.formats),
             "notebooks": self.notebooks,
             "playbook_sha256": self.notebook_digest if self.notebooks else None,
+            # The report shows the unit's trend: earlier assessments brought in since the last run redo it.
+            "history": [d for d in history.dates(self.history_folder(unit))
+                        if unit.assessment is None or d != unit.assessment.assessed_on.isoformat()],
+            **({"paper": self.paper} if self.paper != "a4" else {}),
         }
+
+    def history_folder(self, unit: BatchUnit) -> Path:
+        """Where this unit's results are kept, one per assessment date: beside its folder, never inside it."""
+        return self.out / history.HISTORY_DIR / unit.folder
+
+    def earlier(self, unit: BatchUnit) -> list[Result]:
+        """The unit's kept results (unreadable files are skipped; they stay on disk)."""
+        return history.load_history(self.history_folder(unit))[0]
 
 
 class NotebookIncomplete(Exception):
@@ -93,6 +107,8 @@ def unchanged(unit: BatchUnit, settings: Settings) -> UnitOutcome | None:
     if previous is None:
         return None
     result, files = previous
+    if result.assessed_on not in history.dates(settings.history_folder(unit)):
+        history.record(settings.history_folder(unit), result)  # a folder made before history was kept
     return UnitOutcome(unit, "skipped", None, result, {k: f"{unit.folder}/{v}" for k, v in files.items()})
 
 
@@ -105,13 +121,26 @@ def _files_in(folder: Path, written: dict[str, Path]) -> dict[str, str]:
     return {fmt: str(Path(path).resolve().relative_to(folder.resolve())) for fmt, path in written.items()}
 
 
-def _finish(unit: BatchUnit, settings: Settings, tmp: Path, files: dict[str, str], started: float) -> UnitOutcome:
-    """Write the unit's manifest and move its folder into place."""
+def _finish(unit: BatchUnit, settings: Settings, tmp: Path, files: dict[str, str], started: float,
+            rendered: bool = True) -> UnitOutcome:
+    """Write the unit's manifest, move its folder into place, and keep its result in the unit's history.
+
+    `rendered` False (the notebook wrote the reports): they are drawn again here when the unit has a history
+    to show or another paper size, which the notebook knows nothing of."""
     result = Result.from_json((tmp / RESULT_FILE).read_text(encoding="utf-8"))
+    if not rendered and settings.formats:
+        earlier = settings.earlier(unit)
+        if settings.paper != "a4" or any(r.assessed_on != result.assessed_on for r in earlier):
+            from ..render import write_unit_reports
+
+            write_unit_reports(result, unit.assessment, tmp, formats=settings.formats, history=earlier,
+                               paper=settings.paper)
     seconds = round(time.monotonic() - started, 3)
     manifest = {"key": settings.manifest_key(unit), "source": unit.source, "unit": result.unit,
                 "files": files, "seconds": seconds}
     store.commit(tmp, settings.out / unit.folder, manifest)
+    # After the folder is in place: a unit that failed before this point leaves its history as it was.
+    history.record(settings.history_folder(unit), result)
     return UnitOutcome(unit, "ok", None, result, {k: f"{unit.folder}/{v}" for k, v in files.items()}, seconds)
 
 
@@ -126,7 +155,8 @@ def run_in_process(unit: BatchUnit, settings: Settings) -> UnitOutcome:
         result = assess(unit.assessment, settings.rubric)
         written = {"json": write_atomic(tmp / RESULT_FILE, result.to_json())}
         if settings.formats:
-            written.update(write_unit_reports(result, unit.assessment, tmp, formats=settings.formats))
+            written.update(write_unit_reports(result, unit.assessment, tmp, formats=settings.formats,
+                                              history=settings.earlier(unit), paper=settings.paper))
         written["input"] = tmp / INPUT_FILE
         return _finish(unit, settings, tmp, _files_in(tmp, written), started)
     finally:
@@ -203,7 +233,7 @@ def run_notebook(unit: BatchUnit, settings: Settings, kernel: Kernel) -> UnitOut
         missing = [name for name in files.values() if not (tmp / name).is_file()]
         if missing:
             raise NotebookIncomplete(f"the notebook did not write {', '.join(missing)}")
-        return _finish(unit, settings, tmp, files, started)
+        return _finish(unit, settings, tmp, files, started, rendered=False)
     except Exception as exc:  # noqa: BLE001 - any failure of one unit is reported, the batch goes on
         died = kernel.died()  # before stop(), which kills it
         kernel.stop()  # its state is unknown now; the next unit gets a fresh kernel

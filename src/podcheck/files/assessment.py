@@ -128,7 +128,39 @@ def _cross_check(data: dict[str, Any], file: str, lines: LineMap, question_ids: 
             if str(qid) not in question_ids:
                 add(("answers", str(qid)), f"unknown question id{did_you_mean(str(qid), question_ids)} "
                     "(list them with `podcheck questions`)", "unknown-key")
+    _check_finding_refs(add, data, pod_names)
     return problems
+
+
+def _check_finding_refs(add: Callable[..., None], data: dict[str, Any], pod_names: dict[str, int]) -> None:
+    """Findings named by actions and accepted risks are ids podcheck raises, about pods of this file."""
+    refs: list[tuple[Loc, Any]] = []
+    for key in ("actions", "accepted_risks"):
+        items = data.get(key) if isinstance(data.get(key), list) else []
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            if key == "accepted_risks":
+                refs.append(((key, i), item))
+            elif isinstance(item.get("findings"), list):
+                refs += [((key, i, "findings", j), ref) for j, ref in enumerate(item["findings"])]
+    if not refs:
+        return
+    from ..rules import registry
+
+    known = set(registry().meta)
+    for loc, ref in refs:
+        ref = {"id": ref} if isinstance(ref, str) else ref
+        if not isinstance(ref, dict):
+            continue
+        rule = ref.get("id")
+        if isinstance(rule, str) and rule.strip() and rule.strip() not in known:
+            at = (*loc, "id") if loc[0] == "accepted_risks" or isinstance(ref, dict) else loc
+            add(at, f"no finding id '{rule}'{did_you_mean(rule, known)} (list them with `podcheck rules`)",
+                "not-found")
+        pod = ref.get("pod")
+        if isinstance(pod, str):
+            _check_pod(add, (*loc, "pod"), pod, pod_names)
 
 
 # ---------------------------------------------------------------- public entry points

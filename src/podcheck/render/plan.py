@@ -129,7 +129,8 @@ class PlanView:
 
     def unplanned(self, horizon: str) -> list[Finding]:
         """Findings of this horizon that no step works on: their card keeps its own recommendation."""
-        return [f for f in self.findings if HORIZON_OF[f.severity] == horizon and _key(f) not in self._step_of]
+        return [f for f in self.findings
+                if f.counts and HORIZON_OF[f.severity] == horizon and _key(f) not in self._step_of]
 
     @property
     def summary(self) -> str:

@@ -9,7 +9,10 @@ An entry is a PortfolioEntry: a Result plus links (relative to out_dir) to that 
 
 from __future__ import annotations
 
+import base64
 import csv
+import functools
+import hashlib
 import io
 import json
 import posixpath
@@ -21,11 +24,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from markupsafe import Markup
+
 from .. import __version__
-from ..catalog import SEVERITIES, dimensions, stages
+from ..catalog import SEVERITIES, STAGE_IDS, dimensions, stages
+from ..compare import TrendPoint
 from ..files.atomic import neutralise, unique_names, write_atomic
-from ..result import Result
+from ..files.locations import templates_dir
+from ..result import Finding, Result
 from .filters import Standing, standing
+from .pdf import html_to_pdf
 from .report import PAPERS, REPORT_FORMATS, write_unit_reports
 from .templates import environment
 
@@ -45,6 +53,7 @@ class PortfolioEntry:
 
     result: Result
     links: Mapping[str, str] = field(default_factory=dict)
+    history: Sequence[TrendPoint] = ()  # the unit's kept assessments (compare.history_points), any dates
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,54 @@ class UnitRow:
 
     result: Result
     links: dict[str, str]
+    history: tuple[TrendPoint, ...] = ()  # oldest first, the current assessment's date left out
+
+    @property
+    def previous(self) -> TrendPoint | None:
+        """The unit's assessment before this one, if any is kept."""
+        earlier = [p for p in self.history if p.assessed_on < self.result.assessed_on]
+        return earlier[-1] if earlier else None
+
+    @property
+    def score_change(self) -> int | None:
+        """Score now minus score at the previous assessment; None when either has no score or there is none."""
+        p = self.previous
+        if p is None or p.score is None or self.result.score is None:
+            return None
+        return self.result.score - p.score
+
+    @property
+    def stage_change(self) -> int | None:
+        """Stage levels gained (negative: lost) since the previous assessment; None without one."""
+        p = self.previous
+        return None if p is None else self.result.stage.level - p.stage.level
+
+    @property
+    def target_level(self) -> int | None:
+        """The level of the unit's target stage, when it has one."""
+        t = self.result.target_stage
+        return STAGE_IDS.index(t) if t in STAGE_IDS else None
+
+    @property
+    def target_gap(self) -> int | None:
+        """Stages still to climb to the target (0 when reached or passed); None without a target."""
+        t = self.target_level
+        return None if t is None else max(0, t - self.result.stage.level)
+
+    @property
+    def high_findings(self) -> list[Finding]:
+        """The unit's high-severity findings that count (accepted risks left out until they expire)."""
+        return [f for f in self.result.findings if f.severity == "high" and f.counts]
+
+    @property
+    def plan_length(self) -> int:
+        """Steps in the unit's plan (0 while results carry no plan)."""
+        return len(getattr(self.result, "plan", None) or [])
+
+    @property
+    def overdue_actions(self) -> int:
+        """Actions still open past their due date."""
+        return sum(1 for a in self.result.actions if a.overdue)
 
     @property
     def standing(self) -> Standing:
@@ -134,6 +191,43 @@ class CommonFinding:
 
 
 @dataclass(frozen=True)
+class Division:
+    """Units of one division rolled up."""
+
+    name: str
+    rows: list[UnitRow]
+
+    @property
+    def median_score(self) -> float | None:
+        """The middle score of the division's units that have one."""
+        scores = [r.result.score for r in self.rows if r.result.score is not None]
+        return statistics.median(scores) if scores else None
+
+    @property
+    def with_high(self) -> int:
+        """Units with a high-severity finding that counts."""
+        return sum(1 for r in self.rows if r.result.count("high"))
+
+    @property
+    def with_target(self) -> int:
+        """Units that name a target stage."""
+        return sum(1 for r in self.rows if r.target_gap is not None)
+
+    @property
+    def at_target(self) -> int:
+        """Units at or above their target stage."""
+        return sum(1 for r in self.rows if r.target_gap == 0)
+
+    @property
+    def stages_to_go(self) -> int:
+        """Stages still to climb, summed over the division's units with a target."""
+        return sum(r.target_gap or 0 for r in self.rows)
+
+
+NO_DIVISION = "(no division)"
+
+
+@dataclass(frozen=True)
 class Portfolio:
     """Everything the portfolio outputs show, computed once."""
 
@@ -141,6 +235,33 @@ class Portfolio:
     failures: list[Failure]
     dimensions: list[tuple[str, str]]
     common: list[CommonFinding]
+
+    @property
+    def divisions(self) -> list[Division]:
+        """Units rolled up by division, named ones first (A–Z); empty when no unit names a division."""
+        if not any(r.result.division for r in self.rows):
+            return []
+        groups: dict[str, list[UnitRow]] = {}
+        for r in self.rows:
+            groups.setdefault(r.result.division or NO_DIVISION, []).append(r)
+        names = sorted((n for n in groups if n != NO_DIVISION), key=str.casefold)
+        names += [NO_DIVISION] if NO_DIVISION in groups else []
+        return [Division(n, groups[n]) for n in names]
+
+    @property
+    def has_targets(self) -> bool:
+        """Whether any unit names a target stage."""
+        return any(r.target_gap is not None for r in self.rows)
+
+    @property
+    def has_plans(self) -> bool:
+        """Whether any unit's result carries a plan (until then the plan column is left out)."""
+        return any(r.plan_length for r in self.rows)
+
+    @property
+    def has_history(self) -> bool:
+        """Whether any unit has an earlier assessment kept."""
+        return any(r.previous is not None for r in self.rows)
 
     @property
     def organizations(self) -> list[str]:
@@ -188,7 +309,9 @@ def build_portfolio(entries: Iterable[PortfolioEntry | Result], failures: Iterab
         if unknown:
             raise ValueError(f"unknown report format {unknown[0]!r} in links of unit {entry.result.unit!r}")
         links = {fmt: safe_link(entry.links[fmt]) for fmt in LINK_KINDS if entry.links.get(fmt)}
-        rows.append(UnitRow(entry.result, links))
+        kept = tuple(sorted((h for h in entry.history if h.assessed_on != entry.result.assessed_on),
+                            key=lambda h: h.assessed_on))
+        rows.append(UnitRow(entry.result, links, kept))
     rows.sort(key=lambda r: (r.result.organization.casefold(), r.result.unit.casefold(), r.result.assessed_on))
     seen_dims = {d.id: d.name for r in rows for d in [*r.result.dimensions, *r.result.not_assessed]}
     dims = [(i, d.name) for i, d in dimensions().items() if i in seen_dims]
@@ -216,22 +339,38 @@ def _csv(rows: list[list[object]]) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
+# Added after the original columns, so that spreadsheets reading them by position keep working.
+EXTRA_COLUMNS = ("division", "target_stage", "target_gap", "previous_assessed_on", "score_change", "stage_change",
+                 "assessments", "high_finding_titles", "plan_steps", "actions", "actions_overdue", "accepted_risks")
+
+
+def extra_cells(row: UnitRow) -> list[object]:
+    """The cells of EXTRA_COLUMNS for one unit."""
+    r, prev = row.result, row.previous
+    return [r.division or "", r.target_stage or "", row.target_gap, prev.assessed_on if prev else "",
+            row.score_change, row.stage_change, len(row.history) + 1,
+            "; ".join(f.title + (f" (pod {f.pod})" if f.pod else "") for f in row.high_findings),
+            row.plan_length, len(r.actions), row.overdue_actions, sum(1 for f in r.findings if not f.counts)]
+
+
 def portfolio_csv(p: Portfolio) -> str:
     """One row per unit (failed units included, with their reason), for a spreadsheet."""
     header = ["organization", "unit", "assessed_on", "status", "stage_level", "stage", "score", "standing",
               "assessed_dimensions", "assessed_of", "unknowns",
               *[f"{s}_findings" for s in SEVERITIES],
-              *[f"score_{i}" for i, _ in p.dimensions], "reason", *[f"report_{f}" for f in LINK_KINDS]]
+              *[f"score_{i}" for i, _ in p.dimensions], "reason", *[f"report_{f}" for f in LINK_KINDS],
+              *EXTRA_COLUMNS]
     out: list[list[object]] = [header]
     for row in p.rows:
         r, scores = row.result, row.dimension_scores
         out.append([r.organization, r.unit, r.assessed_on, "assessed", r.stage.level, r.stage.id, r.score,
                     row.standing.label, r.assessed.dimensions, r.assessed.of, r.assessed.unknowns,
                     *[r.count(s) for s in SEVERITIES], *[scores.get(i) for i, _ in p.dimensions],
-                    "", *[row.links.get(f, "") for f in LINK_KINDS]])
+                    "", *[row.links.get(f, "") for f in LINK_KINDS], *extra_cells(row)])
     for f in p.failures:
-        blank = ["" for _ in range(len(header) - 4 - len(LINK_KINDS) - 1)]  # stage to the dimension scores
-        out.append(["", f.unit, "", "failed", *blank, f.reason, *["" for _ in LINK_KINDS]])
+        blank = ["" for _ in range(len(header) - 4 - len(LINK_KINDS) - 1 - len(EXTRA_COLUMNS))]
+        out.append(["", f.unit, "", "failed", *blank, f.reason, *["" for _ in LINK_KINDS],
+                    *["" for _ in EXTRA_COLUMNS]])
     return _csv(out)
 
 
@@ -270,8 +409,24 @@ def portfolio_json(p: Portfolio) -> str:
                 "findings": {s: row.result.count(s) for s in SEVERITIES},
                 "finding_ids": sorted({f.id for f in row.result.findings}),
                 "reports": row.links,
+                "division": row.result.division,
+                "target_stage": row.result.target_stage,
+                "target_gap": row.target_gap,
+                "change": {"since": row.previous.assessed_on if row.previous else None,
+                           "score": row.score_change, "stage": row.stage_change},
+                "history": [{"assessed_on": h.assessed_on, "stage": h.stage.level, "score": h.score}
+                            for h in row.history],
+                "high_findings": [{"id": f.id, "pod": f.pod, "title": f.title} for f in row.high_findings],
+                "plan_steps": row.plan_length,
+                "actions": {"total": len(row.result.actions), "overdue": row.overdue_actions,
+                            "done": sum(1 for a in row.result.actions if a.status == "done")},
             }
             for row in p.rows
+        ],
+        "divisions": [
+            {"division": d.name, "units": len(d.rows), "median_score": d.median_score, "with_high": d.with_high,
+             "with_target": d.with_target, "at_target": d.at_target, "stages_to_go": d.stages_to_go}
+            for d in p.divisions
         ],
         "common_findings": [
             {"id": c.id, "title": c.title, "severity": c.severity, "principles": c.principles, "units": c.units}
@@ -282,11 +437,28 @@ def portfolio_json(p: Portfolio) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+SORT_SCRIPT = "html/portfolio-sort.js"  # under templates/
+
+
+@functools.cache
+def sort_script() -> tuple[str, str]:
+    """The portfolio's one inline script (sorting the units table) and its CSP hash source ('sha256-…')."""
+    text = (templates_dir() / SORT_SCRIPT).read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return text, f"'sha256-{digest}'"
+
+
 def portfolio_html(p: Portfolio, *, paper: str = "a4") -> str:
-    """The portfolio report: units × stage, score and dimensions as a heat table, common findings, failures."""
+    """The portfolio report: units × stage, score and dimensions as a heat table (sortable in a browser, under a
+    Content-Security-Policy that allows only its own script), divisions, common findings, failures."""
+    script, script_hash = sort_script()
     return environment().get_template("html/portfolio.html.j2").render(
-        p=p, ladder=stages(), version=__version__, page_size=PAPERS[paper],
+        p=p, ladder=stages(), version=__version__, page_size=PAPERS[paper], script=Markup(script),
+        script_hash=script_hash,
     )
+
+
+PORTFOLIO_FORMATS = ("html", "csv", "json", "xlsx", "pdf")
 
 
 def write_portfolio(
@@ -295,8 +467,11 @@ def write_portfolio(
     failures: Iterable[object] = (),
     *,
     paper: str = "a4",
+    formats: Iterable[str] = ("html", "csv", "json"),
 ) -> dict[str, Path]:
-    """Write portfolio.html, portfolio.csv, portfolio.json and portfolio-findings.csv into out_dir.
+    """Write portfolio.html, portfolio.csv, portfolio.json and portfolio-findings.csv into out_dir, and with
+    `formats` naming them, portfolio.xlsx (sheets units, findings, plan steps, actions, history) and
+    portfolio.pdf (the HTML laid out on `paper`).
 
     `entries`: PortfolioEntry (a Result plus links to its reports, relative to out_dir)
     or bare Results (no links). `failures`: units that could not be assessed, each a
@@ -306,21 +481,33 @@ def write_portfolio(
     Raises ValueError for a link that would lead outside out_dir.
     """
 
+    wanted = set(formats) | {"html", "csv", "json"}
+    unknown = wanted - set(PORTFOLIO_FORMATS)
+    if unknown:
+        raise ValueError(f"unknown portfolio format(s) {', '.join(sorted(unknown))}")
     p = build_portfolio(entries, failures)
     out = Path(out_dir)
-    return {
-        "html": write_atomic(out / "portfolio.html", portfolio_html(p, paper=paper)),
+    html = portfolio_html(p, paper=paper)
+    written = {
+        "html": write_atomic(out / "portfolio.html", html),
         "csv": write_atomic(out / "portfolio.csv", portfolio_csv(p)),
         "json": write_atomic(out / "portfolio.json", portfolio_json(p)),
         "findings_csv": write_atomic(out / "portfolio-findings.csv", findings_csv(p)),
     }
+    if "xlsx" in wanted:
+        from .workbook import portfolio_xlsx
+
+        written["xlsx"] = write_atomic(out / "portfolio.xlsx", portfolio_xlsx(p))
+    if "pdf" in wanted:
+        written["pdf"] = write_atomic(out / "portfolio.pdf", html_to_pdf(html))
+    return written
 
 
 # ---------------------------------------------------------------- the steps of `podcheck portfolio`
 
 
 def write_portfolio_with_reports(
-    units: Sequence[tuple[Result, Any]], out: Path, failures: Iterable[Failure] = (),
+    units: Sequence[tuple[Result, Any]], out: Path, failures: Iterable[Failure] = (), *, paper: str = "a4",
 ) -> dict[str, Path]:
     """Each unit's HTML report in a subfolder of out named after it, then the portfolio linking to them.
 
@@ -331,4 +518,4 @@ def write_portfolio_with_reports(
     for (result, assessment), name in zip(units, unique_names([r.unit for r, _ in units]), strict=True):
         written = write_unit_reports(result, assessment, out / name, formats=("html",), stem=name)
         entries.append(PortfolioEntry(result, {fmt: f"{name}/{path.name}" for fmt, path in written.items()}))
-    return write_portfolio(entries, out, failures)
+    return write_portfolio(entries, out, failures, paper=paper)

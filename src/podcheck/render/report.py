@@ -10,7 +10,7 @@ reports with their shared layout, partials and print stylesheet; md/ the wiki ve
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,9 +28,14 @@ EXTENSIONS = {"text": "txt", "json": "json", "html": "html", "md": "md", "pdf": 
 PAPERS = {"a4": "A4", "letter": "letter"}
 
 
-def render_text(result: Result) -> str:
-    """A readable terminal summary: stage, scores, findings by severity, the plan."""
-    return environment().get_template("text/report.txt.j2").render(r=result, plan=plan_view(result))
+def render_text(result: Result, history: Sequence[Result] = ()) -> str:
+    """A readable terminal summary: stage, scores, findings by severity, the plan (and the trend, with
+    earlier results of the unit in `history`)."""
+    from ..compare import trend
+
+    return environment().get_template("text/report.txt.j2").render(
+        r=result, plan=plan_view(result), trend=trend([*history, result]),
+        accepted=[f for f in result.findings if not f.counts])
 
 
 def render_json(result: Result) -> str:
@@ -89,14 +94,49 @@ def _projection(outlook: Outlook | None, quarters: int = 8) -> list[int]:
     return [max(0, outlook.open + q * outlook.net_per_quarter) for q in range(quarters + 1)]
 
 
-def _unit_context(result: Result, assessment: Any | None, previous: Result | None, paper: str) -> dict[str, Any]:
-    from ..compare import compare
+@dataclass(frozen=True)
+class TrendChart:
+    """Where the trend chart draws each assessment: x, the score's y (None without a score) and the stage's y."""
+
+    width: int
+    points: list[tuple[float, float | None, float]]
+    segments: list[str]  # polyline point lists: a missing score breaks the line
+
+
+def trend_chart(trend: Any, width: int = 640) -> TrendChart:
+    """Coordinates for the trend chart (score 0..100 above, stage 0..4 below), computed once for every view."""
+    left, span = 48, width - 48 - 24
+    n = len(trend.points)
+    step = span / (n - 1) if n > 1 else 0
+    points, segments, run = [], [], []
+    for i, p in enumerate(trend.points):
+        x = round(left + i * step, 1)
+        y = None if p.score is None else round(12 + 120 * (1 - p.score / 100), 1)
+        points.append((x, y, round(172 + 64 * (1 - p.stage.level / 4), 1)))
+        if y is None:
+            if len(run) > 1:
+                segments.append(" ".join(run))
+            run = []
+        else:
+            run.append(f"{x},{y}")
+    if len(run) > 1:
+        segments.append(" ".join(run))
+    return TrendChart(width, points, segments)
+
+
+def _unit_context(result: Result, assessment: Any | None, previous: Result | None, paper: str,
+                  history: Sequence[Result] = ()) -> dict[str, Any]:
+    from ..compare import compare, trend
 
     if paper not in PAPERS:
         raise ValueError(f"paper must be one of {', '.join(PAPERS)}, not {paper!r}")
     members = ({p.name: _pod_members(assessment, p.name, result) for p in result.pods}
                if assessment is not None else {})
+    over_time = trend([*history, result])
     return {
+        "trend": over_time,
+        "trend_chart": trend_chart(over_time) if over_time is not None else None,
+        "accepted": [f for f in result.findings if not f.counts],
         "r": result,
         "a": assessment,
         "version": result.podcheck_version,
@@ -108,7 +148,7 @@ def _unit_context(result: Result, assessment: Any | None, previous: Result | Non
         "principles": principles(),
         "questions": {q.id: q for q in questions()},
         "members": members,
-        "by_severity": {s: [f for f in result.findings if f.severity == s] for s in SEVERITIES},
+        "by_severity": {s: [f for f in result.findings if f.severity == s and f.counts] for s in SEVERITIES},
         "plan": plan_view(result),
         "projection": _projection(result.outlook),
         "head": getattr(assessment, "head_of_integration", None),
@@ -116,22 +156,24 @@ def _unit_context(result: Result, assessment: Any | None, previous: Result | Non
 
 
 def render_html(result: Result, *, assessment: Any | None = None, previous: Result | None = None,
-                paper: str = "a4") -> str:
-    """The per-unit report as one self-contained HTML page (inline CSS and SVG, no scripts)."""
-    ctx = _unit_context(result, assessment, previous, paper)
+                paper: str = "a4", history: Sequence[Result] = ()) -> str:
+    """The per-unit report as one self-contained HTML page (inline CSS and SVG, no scripts); earlier results of
+    the unit in `history` add the trend section."""
+    ctx = _unit_context(result, assessment, previous, paper, history)
     return environment().get_template("html/unit.html.j2").render(**ctx)
 
 
-def render_markdown(result: Result, *, assessment: Any | None = None, previous: Result | None = None) -> str:
+def render_markdown(result: Result, *, assessment: Any | None = None, previous: Result | None = None,
+                    history: Sequence[Result] = ()) -> str:
     """The per-unit report as Markdown for a wiki; every name is escaped for Markdown and HTML."""
-    ctx = _unit_context(result, assessment, previous, "a4")
+    ctx = _unit_context(result, assessment, previous, "a4", history)
     return environment().get_template("md/unit.md.j2").render(**ctx)
 
 
 def render_pdf(result: Result, *, assessment: Any | None = None, previous: Result | None = None,
-               paper: str = "a4") -> bytes:
+               paper: str = "a4", history: Sequence[Result] = ()) -> bytes:
     """The per-unit report as a PDF handout (A4 or letter), with page numbers and a title block."""
-    return html_to_pdf(render_html(result, assessment=assessment, previous=previous, paper=paper))
+    return html_to_pdf(render_html(result, assessment=assessment, previous=previous, paper=paper, history=history))
 
 
 def render(
@@ -141,23 +183,25 @@ def render(
     assessment: object | None = None,
     previous: Result | None = None,
     paper: str = "a4",
+    history: Sequence[Result] = (),
 ) -> str | bytes:
     """Render a result in one of FORMATS; pdf gives bytes, the others text.
 
     `assessment` (the model the result came from) adds the people × roles matrix and the
     inputs appendix; `previous` (an earlier Result of the unit) opens the report with what
-    changed; `paper` is "a4" or "letter" and applies to pdf (and to printing the html).
+    changed; `paper` is "a4" or "letter" and applies to pdf (and to printing the html); `history` (earlier
+    Results of the unit, any order) adds the trend over time once there are two assessment dates.
     """
     if fmt == "text":
-        return render_text(result)
+        return render_text(result, history)
     if fmt == "json":
         return render_json(result)
     if fmt == "html":
-        return render_html(result, assessment=assessment, previous=previous, paper=paper)
+        return render_html(result, assessment=assessment, previous=previous, paper=paper, history=history)
     if fmt == "md":
-        return render_markdown(result, assessment=assessment, previous=previous)
+        return render_markdown(result, assessment=assessment, previous=previous, history=history)
     if fmt == "pdf":
-        return render_pdf(result, assessment=assessment, previous=previous, paper=paper)
+        return render_pdf(result, assessment=assessment, previous=previous, paper=paper, history=history)
     raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
 
 
@@ -170,6 +214,7 @@ def write_unit_reports(
     *,
     paper: str = "a4",
     stem: str | None = None,
+    history: Sequence[Result] = (),
 ) -> dict[str, Path]:
     """Write one unit's reports into out_dir, atomically; returns {format: path}.
 
@@ -191,9 +236,9 @@ def write_unit_reports(
     for fmt in wanted:
         if fmt in ("html", "pdf"):
             if html is None:
-                html = render_html(result, assessment=assessment, previous=previous, paper=paper)
+                html = render_html(result, assessment=assessment, previous=previous, paper=paper, history=history)
             data: str | bytes = html if fmt == "html" else html_to_pdf(html)
         else:
-            data = render(result, fmt, assessment=assessment, previous=previous, paper=paper)
+            data = render(result, fmt, assessment=assessment, previous=previous, paper=paper, history=history)
         written[fmt] = write_atomic(out / f"{base}.{EXTENSIONS[fmt]}", data)
     return written
