@@ -79,7 +79,9 @@ def test_change_targets_divisions_and_high_findings(two_batches: Path) -> None:
     assert units["Alpha"]["target_gap"] == 2 and units["Beta"]["target_gap"] == 0
     # Beta's acceptance expired the day before: the finding is back, listed and counted.
     assert [f["id"] for f in units["Beta"]["high_findings"]] == ["dual-role.analyst-technologist"]
-    assert units["Beta"]["plan_steps"] == 0
+    beta = json.loads((two_batches / "beta" / "result.json").read_text(encoding="utf-8"))
+    assert units["Beta"]["plan_steps"] == len(beta["plan"]) >= 1  # the expired risk is back in the plan too
+    assert units["Beta"]["plan_reaches"]
     assert {d["division"] for d in data["divisions"]} == {"EMEA", "Americas", FORMULA}
     page = BeautifulSoup((two_batches / "portfolio.html").read_text(encoding="utf-8"), "html.parser")
     rows = {r["data-unit"]: r for r in page.select("#units-table tbody tr")}
@@ -115,7 +117,8 @@ def test_the_workbook_sheet_by_sheet(two_batches: Path) -> None:
     findings = book["findings"]
     assert any(r[2] == "dual-role.analyst-technologist" and r[1] == "Beta"
                for r in findings.iter_rows(min_row=2, values_only=True))
-    assert book["plan steps"].max_row == 1  # headers only until results carry a plan
+    data = json.loads((two_batches / "portfolio.json").read_text(encoding="utf-8"))
+    assert book["plan steps"].max_row == 1 + sum(u["plan_steps"] or 0 for u in data["units"])
     actions = list(book["actions"].iter_rows(min_row=2, values_only=True))
     assert actions and actions[0][2] == "'" + FORMULA and actions[0][6] is True  # overdue
     history = [r for r in book["history"].iter_rows(min_row=2, values_only=True) if r[1] == "Alpha"]

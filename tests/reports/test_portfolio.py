@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import podcheck
+from podcheck.catalog import stages
 from podcheck.render.portfolio import Failure, PortfolioEntry, safe_link, write_portfolio
 
 from .conftest import EXAMPLES, SCRIPT, squash
@@ -18,6 +19,12 @@ from .conftest import EXAMPLES, SCRIPT, squash
 def read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def plan_reach(r: podcheck.Result) -> str:
+    changed = [s for s in r.plan if s.changes]
+    stage = changed[-1].projected.stage if changed else r.stage.id
+    return next(s.name for s in stages() if s.id == stage)
 
 
 def test_portfolio_table_has_every_unit(portfolio_dir: Path, units) -> None:
@@ -30,9 +37,12 @@ def test_portfolio_table_has_every_unit(portfolio_dir: Path, units) -> None:
         cells = [squash(td.get_text(" ")) for td in by_unit[r.unit].find_all("td")]
         assert r.stage.name in cells[1]
         assert cells[2] == f"{r.score} {r.assessed.dimensions}/{r.assessed.of} areas"
-        assert cells[-2] == str(r.count("high"))
+        assert cells[-3] == str(r.count("high"))
+        # The plan: its length and the stage it reaches.
+        assert cells[-2] == (f"{len(r.plan)} step{'s' if len(r.plan) != 1 else ''} → "
+                             f"{plan_reach(r)}" if r.plan else "–")
         scored = {d.id: d.score for d in r.dimensions}
-        shown = cells[3:-2]
+        shown = cells[3:-3]
         assert len(shown) == 8
         assert sum(1 for c in shown if c == "n/a") == len(r.not_assessed)
         assert [int(c) for c in shown if c != "n/a"] == [scored[i] for i in scored]

@@ -162,6 +162,16 @@ class UnitRow:
         return len(getattr(self.result, "plan", None) or [])
 
     @property
+    def plan_reach(self) -> str | None:
+        """The stage (name) the unit's whole plan reaches; None without a plan."""
+        plan = getattr(self.result, "plan", None) or []
+        if not plan:
+            return None
+        changed = [s for s in plan if s.changes]
+        stage = changed[-1].projected.stage if changed else self.result.stage.id
+        return next((s.name for s in stages() if s.id == stage), stage)
+
+    @property
     def overdue_actions(self) -> int:
         """Actions still open past their due date."""
         return sum(1 for a in self.result.actions if a.overdue)
@@ -341,7 +351,8 @@ def _csv(rows: list[list[object]]) -> str:
 
 # Added after the original columns, so that spreadsheets reading them by position keep working.
 EXTRA_COLUMNS = ("division", "target_stage", "target_gap", "previous_assessed_on", "score_change", "stage_change",
-                 "assessments", "high_finding_titles", "plan_steps", "actions", "actions_overdue", "accepted_risks")
+                 "assessments", "high_finding_titles", "plan_steps", "actions", "actions_overdue", "accepted_risks",
+                 "plan_reaches")
 
 
 def extra_cells(row: UnitRow) -> list[object]:
@@ -350,7 +361,8 @@ def extra_cells(row: UnitRow) -> list[object]:
     return [r.division or "", r.target_stage or "", row.target_gap, prev.assessed_on if prev else "",
             row.score_change, row.stage_change, len(row.history) + 1,
             "; ".join(f.title + (f" (pod {f.pod})" if f.pod else "") for f in row.high_findings),
-            row.plan_length, len(r.actions), row.overdue_actions, sum(1 for f in r.findings if not f.counts)]
+            row.plan_length, len(r.actions), row.overdue_actions, sum(1 for f in r.findings if not f.counts),
+            row.plan_reach or ""]
 
 
 def portfolio_csv(p: Portfolio) -> str:
@@ -418,6 +430,7 @@ def portfolio_json(p: Portfolio) -> str:
                             for h in row.history],
                 "high_findings": [{"id": f.id, "pod": f.pod, "title": f.title} for f in row.high_findings],
                 "plan_steps": row.plan_length,
+                "plan_reaches": row.plan_reach,
                 "actions": {"total": len(row.result.actions), "overdue": row.overdue_actions,
                             "done": sum(1 for a in row.result.actions if a.status == "done")},
             }
