@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--previous", metavar="FILE",
                    help="an earlier result JSON or assessment file of the same unit, to report what changed")
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size for pdf (default a4)")
+    _survey_flags(p)
 
     p = sub.add_parser("batch", help="assess many units: files, folders or a spreadsheet",
                        description="Assess every unit, keep an executed notebook, result and reports per "
@@ -99,7 +100,6 @@ def _emit(text: str | bytes, output: str | None) -> None:
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
-    from .assess import assess
     from .files.assessment import load_assessment
     from .files.rubric import load_rubric
     from .render import render
@@ -107,10 +107,10 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     if args.format == "pdf" and not args.output:
         raise InputError.single("--output", "a PDF needs a file to go to: add -o report.pdf")
     if args.output:
-        _refuse_overwriting_inputs(args.output, [args.file, args.rubric, args.previous])
+        _refuse_overwriting_inputs(args.output, [args.file, args.rubric, args.previous, args.responses])
     rubric = load_rubric(args.rubric) if args.rubric else None
     assessment = load_assessment(args.file)
-    result = assess(assessment, rubric)
+    result = _assess_with_responses(args, assessment, rubric)
     previous = None
     if args.previous:
         from .files.results import load_previous
@@ -122,6 +122,21 @@ def _cmd_assess(args: argparse.Namespace) -> int:
         if any(SEVERITIES.index(f.severity) <= worst for f in result.findings):
             return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _survey_flags(p: argparse.ArgumentParser) -> None:
+    """`assess --responses FILE`: the team's survey answers (contract 5.5)."""
+    p.add_argument("--responses", metavar="FILE",
+                   help="survey responses (.csv or .xlsx, one anonymous row per respondent) to add to the file's "
+                        "answers; overrides `responses:` in the assessment file")
+
+
+def _assess_with_responses(args: argparse.Namespace, assessment: Any, rubric: Any) -> Any:
+    """The unit assessed with its survey: --responses, else the file's `responses:`, else none."""
+    from .survey import assess_with_survey, load_survey
+
+    survey = load_survey(assessment, args.file, args.responses, rubric)
+    return assess_with_survey(assessment, survey, rubric)
 
 
 def _refuse_overwriting_inputs(output: str, inputs: Sequence[str | None]) -> None:

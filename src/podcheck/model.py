@@ -226,6 +226,9 @@ class Assessment(Strict):
     people: list[Person]
     answers: dict[str, Answer] = Field(default_factory=dict, description="Questionnaire answers by question id "
                                        "(`podcheck questions`): a score 1..5, or {score, note}.")
+    responses: Annotated[str, Field(min_length=1, max_length=1000)] | None = Field(
+        None, description="A survey's responses (.csv or .xlsx, one anonymous row per respondent; `podcheck "
+                          "survey` writes the form), relative to this file and inside its folder.")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
 

@@ -1,0 +1,87 @@
+"""The team's own answers (contract 5.5): a survey's responses summed up per question, and how they are scored.
+
+Rules, in one place:
+- Anonymity: a question fewer than MIN_SHOWN people answered is not shown (no median, min or max) and
+  scores nothing, so no single answer can be traced back to a person.
+- The median is the lower middle answer when the count is even: always an answer someone gave, and a
+  split team is never rounded up.
+- Disagreement: answers WIDE_SPREAD or more points apart (max - min >= 3, e.g. a 1 and a 4) mark the
+  question `disagree: true`, and the reports say the team disagrees. It is a note on the question, not a
+  finding: the median is still scored, and the spread is shown beside it, never averaged away.
+- Scoring: the file's answer (the room's consensus) wins where it gives one; where the file is silent, the
+  survey's median of a shown question is scored as if the file gave it, with a note saying where it came
+  from. Each question records which was used (`used: file | survey`).
+"""
+
+from __future__ import annotations
+
+import statistics
+from pathlib import Path
+
+from .assess import assess
+from .catalog import DEFAULT_RUBRIC, Rubric, questions
+from .model import Answer, Assessment
+from .result import Result, Survey, SurveyQuestion
+from .rules.practice import applies
+from .view import team_view
+
+MIN_SHOWN = 3
+WIDE_SPREAD = 3
+
+
+def summarise(answers: dict[str, list[int]], respondents: int, assessment: Assessment,
+              rubric: Rubric | None = None) -> Survey:
+    """Each question's count, median and spread, beside the file's own answer; hidden below MIN_SHOWN."""
+    team = team_view(assessment, rubric or DEFAULT_RUBRIC)
+    bank = {q.id: q for q in questions()}
+    out = []
+    for qid, given in answers.items():
+        shown = len(given) >= MIN_SHOWN
+        low, high = (min(given), max(given)) if shown else (None, None)
+        file_answer = assessment.answers.get(qid)
+        meaningful = qid not in bank or applies(bank[qid], team)
+        used = ("file" if file_answer is not None else "survey" if shown else None) if meaningful else None
+        out.append(SurveyQuestion(
+            id=qid, n=len(given), median=statistics.median_low(given) if shown else None, min=low, max=high,
+            shown=shown, disagree=shown and high is not None and low is not None and high - low >= WIDE_SPREAD,
+            answer=file_answer.score if file_answer is not None else None, used=used))
+    return Survey(respondents=respondents, questions=out)
+
+
+def survey_note(q: SurveyQuestion) -> str:
+    """Where a scored survey answer came from, in a line a report can show beside it."""
+    note = f"Survey: the middle answer of {q.n}, which ranged from {q.min} to {q.max}"
+    return note + ("; the team disagrees" if q.disagree else "")
+
+
+def with_survey(assessment: Assessment, survey: Survey) -> Assessment:
+    """The assessment with each shown survey median filled in where the file gives no answer of its own."""
+    added = {q.id: Answer(score=q.median, note=survey_note(q))
+             for q in survey.questions if q.shown and q.median is not None and q.id not in assessment.answers}
+    if not added:
+        return assessment
+    return assessment.model_copy(update={"answers": {**assessment.answers, **added}})
+
+
+def assess_with_survey(assessment: Assessment, survey: Survey | None, rubric: Rubric | None = None) -> Result:
+    """Assess the unit with its survey's answers (when there is one) and report the survey in the result."""
+    if survey is None:
+        return assess(assessment, rubric)
+    result = assess(with_survey(assessment, survey), rubric)
+    return result.model_copy(update={"survey": survey})
+
+
+def load_survey(assessment: Assessment, file: str | Path | None, responses: str | Path | None = None,
+                rubric: Rubric | None = None) -> Survey | None:
+    """The unit's survey: from `responses` (a path as the user gave it), else from the file's `responses:`
+    (relative to `file`, inside its folder), else None."""
+    from .files.responses import read_responses, responses_path
+
+    if responses is not None:
+        path = Path(responses)
+    elif assessment.responses is not None and file is not None:
+        path = responses_path(assessment.responses, file)
+    else:
+        return None
+    read = read_responses(path)
+    return summarise(read.answers, read.respondents, assessment, rubric)
