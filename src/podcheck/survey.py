@@ -19,7 +19,7 @@ import statistics
 from pathlib import Path
 
 from .assess import assess
-from .catalog import DEFAULT_RUBRIC, Rubric, questions
+from .catalog import DEFAULT_RUBRIC, Question, Rubric, questions
 from .model import Answer, Assessment
 from .result import Result, Survey, SurveyQuestion
 from .rules.practice import applies
@@ -46,6 +46,13 @@ def summarise(answers: dict[str, list[int]], respondents: int, assessment: Asses
             shown=shown, disagree=shown and high is not None and low is not None and high - low >= WIDE_SPREAD,
             answer=file_answer.score if file_answer is not None else None, used=used))
     return Survey(respondents=respondents, questions=out)
+
+
+def survey_questions(assessment: Assessment, rubric: Rubric | None = None) -> list[Question]:
+    """The questions this unit's members are asked: the bank, less those that do not apply to the unit (a
+    question about coordinating pods, in a unit of one pod)."""
+    team = team_view(assessment, rubric or DEFAULT_RUBRIC)
+    return [q for q in questions() if applies(q, team)]
 
 
 def survey_note(q: SurveyQuestion) -> str:
