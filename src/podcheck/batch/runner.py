@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .. import __version__
-from ..assess import assess
 from ..catalog import Rubric
 from ..files.atomic import safe_name, write_atomic
 from ..notebooks.display import RESULT_FILE
 from ..result import Result
+from ..survey import assess_with_survey
 from . import store
 from .engine import register_engine
 from .kernels import KERNEL_MEMORY, KERNEL_NAME, Kernel, KernelDied, KernelError, KernelPool
@@ -73,6 +73,9 @@ class Settings:
             "notebooks": self.notebooks,
             "playbook_sha256": self.notebook_digest if self.notebooks else None,
         }
+
+
+SURVEY_FILE = "survey.json"  # a unit's survey summed up, for its notebook: anonymous, as result.json holds it
 
 
 class NotebookIncomplete(Exception):
@@ -123,7 +126,7 @@ def run_in_process(unit: BatchUnit, settings: Settings) -> UnitOutcome:
     assert unit.assessment is not None
     tmp = _new_tmp(unit, settings)
     try:
-        result = assess(unit.assessment, settings.rubric)
+        result = assess_with_survey(unit.assessment, unit.survey, settings.rubric)
         written = {"json": write_atomic(tmp / RESULT_FILE, result.to_json())}
         if settings.formats:
             written.update(write_unit_reports(result, unit.assessment, tmp, formats=settings.formats))
@@ -187,6 +190,10 @@ def run_notebook(unit: BatchUnit, settings: Settings, kernel: Kernel) -> UnitOut
         kernel.prepare(str(tmp))
         parameters = {"assessment_file": INPUT_FILE, "output_dir": ".", "formats": list(settings.formats),
                       "rubric_file": RUBRIC_FILE if settings.rubric_text is not None else None}
+        if unit.survey is not None:
+            # The copy's `responses:` names a file beside the original; the kernel gets the summary instead.
+            write_atomic(tmp / SURVEY_FILE, unit.survey.model_dump_json())
+            parameters["survey_file"] = SURVEY_FILE
         guard.start()
         try:
             papermill.execute_notebook(
