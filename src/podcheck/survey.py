@@ -36,16 +36,22 @@ def summarise(answers: dict[str, list[int]], respondents: int, assessment: Asses
     bank = {q.id: q for q in questions()}
     out = []
     for qid, given in answers.items():
-        shown = len(given) >= MIN_SHOWN
-        low, high = (min(given), max(given)) if shown else (None, None)
+        q = spread(qid, given)
         file_answer = assessment.answers.get(qid)
         meaningful = qid not in bank or applies(bank[qid], team)
-        used = ("file" if file_answer is not None else "survey" if shown else None) if meaningful else None
-        out.append(SurveyQuestion(
-            id=qid, n=len(given), median=statistics.median_low(given) if shown else None, min=low, max=high,
-            shown=shown, disagree=shown and high is not None and low is not None and high - low >= WIDE_SPREAD,
-            answer=file_answer.score if file_answer is not None else None, used=used))
+        used = ("file" if file_answer is not None else "survey" if q.shown else None) if meaningful else None
+        out.append(q.model_copy(update={"answer": file_answer.score if file_answer is not None else None,
+                                        "used": used}))
     return Survey(respondents=respondents, questions=out)
+
+
+def spread(qid: str, given: list[int]) -> SurveyQuestion:
+    """One question's answers summed up: count, and (from MIN_SHOWN answers on) median, range, disagreement."""
+    if len(given) < MIN_SHOWN:
+        return SurveyQuestion(id=qid, n=len(given), median=None, min=None, max=None, shown=False)
+    low, high = min(given), max(given)
+    return SurveyQuestion(id=qid, n=len(given), median=statistics.median_low(given), min=low, max=high, shown=True,
+                          disagree=high - low >= WIDE_SPREAD)
 
 
 def survey_questions(assessment: Assessment, rubric: Rubric | None = None) -> list[Question]:
