@@ -20,7 +20,7 @@ RANK: dict[str, float] = {
     "rules": 4,
     "scoring": 5,
     "assess": 6,
-    "compare": 7,
+    "compare": 7, "survey": 7,
     "files": 10,
     "render": 11,
     "notebooks": 12,

@@ -168,7 +168,8 @@ def _survey_flags(p: argparse.ArgumentParser) -> None:
 
 def _assess_with_responses(args: argparse.Namespace, assessment: Any, rubric: Any) -> Any:
     """The unit assessed with its survey: --responses, else the file's `responses:`, else none."""
-    from .survey import assess_with_survey, load_survey
+    from .files.responses import load_survey
+    from .survey import assess_with_survey
 
     survey = load_survey(assessment, args.file, args.responses, rubric)
     return assess_with_survey(assessment, survey, rubric)
@@ -428,7 +429,10 @@ def _cmd_init(args: argparse.Namespace) -> int:
     if target.suffix.lower() not in (".yaml", ".yml"):
         raise InputError.single(str(target), "an assessment file is YAML: name it with .yaml (or use --roster "
                                 "for a blank roster workbook)")
-    text = roster_assessment(args.roster, args.facts) if args.roster else assessment_template()
+    from .schema import ASSESSMENT_SCHEMA_FILE
+
+    schema = ASSESSMENT_SCHEMA_FILE.resolve().as_uri()  # the installed copy, which `podcheck schema` prints
+    text = roster_assessment(schema, args.roster, args.facts) if args.roster else assessment_template(schema)
     write_atomic(target, text)
     print(f"podcheck: wrote {printable(str(target))}; fill it in, then podcheck assess {printable(str(target))}",
           file=sys.stderr)

@@ -16,7 +16,6 @@ Rules, in one place:
 from __future__ import annotations
 
 import statistics
-from pathlib import Path
 
 from .assess import assess
 from .catalog import DEFAULT_RUBRIC, Question, Rubric, questions
@@ -82,19 +81,3 @@ def assess_with_survey(assessment: Assessment, survey: Survey | None, rubric: Ru
         return assess(assessment, rubric)
     result = assess(with_survey(assessment, survey), rubric)
     return result.model_copy(update={"survey": survey})
-
-
-def load_survey(assessment: Assessment, file: str | Path | None, responses: str | Path | None = None,
-                rubric: Rubric | None = None) -> Survey | None:
-    """The unit's survey: from `responses` (a path as the user gave it), else from the file's `responses:`
-    (relative to `file`, inside its folder), else None."""
-    from .files.responses import read_responses, responses_path
-
-    if responses is not None:
-        path = Path(responses)
-    elif assessment.responses is not None and file is not None:
-        path = responses_path(assessment.responses, file)
-    else:
-        return None
-    read = read_responses(path)
-    return summarise(read.answers, read.respondents, assessment, rubric)

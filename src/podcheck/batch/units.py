@@ -18,10 +18,10 @@ from ..errors import InputError
 from ..files.assessment import ASSESSMENT_SUFFIXES, parse_assessment, parse_assessment_text
 from ..files.atomic import file_kind, read_bounded, unique_names
 from ..files.locations import files_in
+from ..files.responses import load_survey
 from ..files.safe_yaml import MAX_FILE_BYTES, read_yaml_mapping
 from ..model import Assessment
 from ..result import Result, Survey
-from ..survey import load_survey
 from .processes import process_context
 from .store import RESERVED_NAMES
 

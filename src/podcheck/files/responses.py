@@ -14,12 +14,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..catalog import DEFAULT_RUBRIC, questions
+from ..catalog import DEFAULT_RUBRIC, Rubric, questions
 from ..errors import InputError, Problem
+from ..model import Assessment
 from .problems import closest
 from .sheets import Sheet, TableKind, read_table
+
+if TYPE_CHECKING:
+    from ..result import Survey
 
 RESPONSES_SHEET = "responses"
 
@@ -124,10 +128,29 @@ def _answers(sheet: Sheet) -> Responses:
 def responses_path(given: str, assessment_file: str | Path) -> Path:
     """Where `responses:` in an assessment file points: relative to that file, and never outside its folder."""
     folder = Path(assessment_file).parent.resolve()
-    named = Path(given).expanduser()
-    target = (named if named.is_absolute() else folder / named).resolve()
+    try:
+        named = Path(given)
+        target = (named if named.is_absolute() else folder / named).resolve()
+    except (ValueError, OSError) as exc:  # a NUL byte, a loop of links
+        raise InputError.single(str(assessment_file), f"is not a usable path ({exc})", "responses") from None
     if not target.is_relative_to(folder):
         raise InputError.single(str(assessment_file), f"'{given}' is outside this file's folder; keep the responses "
                                 "file beside the assessment file (or in a folder below it) and name it relative "
                                 "to it", "responses", code="not-allowed")
     return target
+
+
+def load_survey(assessment: Assessment, file: str | Path | None, responses: str | Path | None = None,
+                rubric: Rubric | None = None) -> Survey | None:
+    """The unit's survey: from `responses` (a path as the user gave it), else from the file's `responses:`
+    (relative to `file`, inside its folder), else None."""
+    from ..survey import summarise
+
+    if responses is not None:
+        path = Path(responses)
+    elif assessment.responses is not None and file is not None:
+        path = responses_path(assessment.responses, file)
+    else:
+        return None
+    read = read_responses(path)
+    return summarise(read.answers, read.respondents, assessment, rubric)

@@ -15,24 +15,24 @@ from ..model import BACKGROUNDS, FOCUS, HELPS_AS, LEAD_LOAD, MEMBERSHIP, PLATFOR
 TODO = "TODO"
 
 
-def schema_line() -> str:
+def schema_line(schema: str) -> str:
     """The first line of a new file: tells editors with the YAML language server where the JSON Schema is."""
-    from ..schema import ASSESSMENT_SCHEMA_FILE
-
-    return f"# yaml-language-server: $schema={ASSESSMENT_SCHEMA_FILE.resolve().as_uri()}\n"
+    return f"# yaml-language-server: $schema={schema}\n"
 
 
 def _one_of(choices: tuple[str, ...]) -> str:
     return " | ".join(choices)
 
 
-def assessment_template(today: dt.date | None = None) -> str:
-    """A commented assessment file with every field, valid as it stands (it assesses to "not enough facts")."""
+def assessment_template(schema: str, today: dt.date | None = None) -> str:
+    """A commented assessment file with every field, valid as it stands (it assesses to "not enough facts"),
+    its first line pointing editors at `schema` (the assessment JSON Schema's address)."""
     today = today or dt.date.today()
     scale = DEFAULT_RUBRIC.answer_scale
     roles = ", ".join(ROLES)
     answers = "\n".join(f"#  {q.id}: {{score: 3, note: \"why\"}}   # {q.text}" for q in questions())
-    return f"""{schema_line()}# A new assessment. Lines marked {TODO} are yours to fill in; everything commented out is
+    first = schema_line(schema)
+    return f"""{first}# A new assessment. Lines marked {TODO} are yours to fill in; everything commented out is
 # optional, and a fact left out is "unknown", never guessed. As it stands the file is valid:
 # `podcheck assess` reads it and reports that there are not enough facts until people with
 # roles are added. `podcheck schema` prints the full schema; `podcheck questions` the questionnaire.
@@ -88,8 +88,8 @@ def refuse_existing(target: Path, force: bool) -> None:
                                 code="exists")
 
 
-def roster_assessment(roster: str | Path, facts: str | Path | None = None) -> str:
-    """A roster of one unit as an assessment file, after the schema line."""
+def roster_assessment(schema: str, roster: str | Path, facts: str | Path | None = None) -> str:
+    """A roster of one unit as an assessment file, after the line pointing editors at `schema`."""
     from .assessment import assessment_yaml
     from .roster import load_roster
 
@@ -98,5 +98,5 @@ def roster_assessment(roster: str | Path, facts: str | Path | None = None) -> st
         names = ", ".join(a.unit for a in units)
         raise InputError.single(str(roster), f"holds {len(units)} units ({names}); `podcheck init --from` converts "
                                 "one, and `podcheck import ROSTER --out DIR` writes a file for each")
-    header = schema_line() + f"# Made by `podcheck init` from {Path(roster).name}.\n"
+    header = schema_line(schema) + f"# Made by `podcheck init` from {Path(roster).name}.\n"
     return assessment_yaml(units[0], header=header)

@@ -19,12 +19,13 @@ from ..errors import InputError
 from ..files.assessment import load_assessment
 from ..files.atomic import write_atomic
 from ..files.locations import examples_dir
+from ..files.responses import load_survey
 from ..files.rubric import load_rubric
 from ..model import Assessment
 from ..render import REPORT_FORMATS
 from ..render.fragments import fragment
 from ..result import Result, Survey
-from ..survey import assess_with_survey, load_survey
+from ..survey import assess_with_survey
 
 RESULT_FILE = "result.json"
 
