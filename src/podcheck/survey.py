@@ -66,8 +66,10 @@ def survey_note(q: SurveyQuestion) -> str:
     return note + ("; the team disagrees" if q.disagree else "")
 
 
-def with_survey(assessment: Assessment, survey: Survey) -> Assessment:
+def with_survey(assessment: Assessment, survey: Survey | None) -> Assessment:
     """The assessment with each shown survey median filled in where the file gives no answer of its own."""
+    if survey is None:
+        return assessment
     added = {q.id: Answer(score=q.median, note=survey_note(q))
              for q in survey.questions if q.shown and q.median is not None and q.id not in assessment.answers}
     if not added:
@@ -75,9 +77,11 @@ def with_survey(assessment: Assessment, survey: Survey) -> Assessment:
     return assessment.model_copy(update={"answers": {**assessment.answers, **added}})
 
 
+def reporting_survey(result: Result, survey: Survey | None) -> Result:
+    """The result of `with_survey(...)`'s assessment, reporting the survey it was given."""
+    return result if survey is None else result.model_copy(update={"survey": survey})
+
+
 def assess_with_survey(assessment: Assessment, survey: Survey | None, rubric: Rubric | None = None) -> Result:
     """Assess the unit with its survey's answers (when there is one) and report the survey in the result."""
-    if survey is None:
-        return assess(assessment, rubric)
-    result = assess(with_survey(assessment, survey), rubric)
-    return result.model_copy(update={"survey": survey})
+    return reporting_survey(assess(with_survey(assessment, survey), rubric), survey)

@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .. import __version__
+from ..assess import assess
 from ..catalog import Rubric
 from ..files.atomic import safe_name, write_atomic
 from ..notebooks.display import RESULT_FILE
 from ..result import Result
-from ..survey import assess_with_survey
+from ..survey import reporting_survey, with_survey
 from . import store
 from .engine import register_engine
 from .kernels import KERNEL_MEMORY, KERNEL_NAME, Kernel, KernelDied, KernelError, KernelPool
@@ -126,7 +127,7 @@ def run_in_process(unit: BatchUnit, settings: Settings) -> UnitOutcome:
     assert unit.assessment is not None
     tmp = _new_tmp(unit, settings)
     try:
-        result = assess_with_survey(unit.assessment, unit.survey, settings.rubric)
+        result = reporting_survey(assess(with_survey(unit.assessment, unit.survey), settings.rubric), unit.survey)
         written = {"json": write_atomic(tmp / RESULT_FILE, result.to_json())}
         if settings.formats:
             written.update(write_unit_reports(result, unit.assessment, tmp, formats=settings.formats))
