@@ -23,6 +23,7 @@ RANK: dict[str, float] = {
     "assess": 6,
     "compare": 7,
     "plan": 8,
+    "survey": 9,
     "files": 10,
     "render": 11,
     "notebooks": 12,

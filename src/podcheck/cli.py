@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="a folder keeping this unit's results, one per assessment date: the report shows the trend "
                    "over them, and this result is kept there too")
 
+    _survey_flags(p)
+
     p = sub.add_parser("what-if", help="assess a unit as it would be after a list of changes (the file is untouched)",
                        description="Apply the changes in CHANGES (a YAML list, e.g. `- {do: move-person, person: "
                        "Bo Chen, pod: ERP}`) in order to a copy of FILE and print the assessment of the result. "
@@ -114,8 +116,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="a finding it should resolve, e.g. dual-role.analyst-technologist@CRM (repeatable)")
     a.add_argument("--from-step", type=int, metavar="N", help="the plan step it was accepted from")
 
-    p = sub.add_parser("questions", help="list the questionnaire bank")
-    p.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    p = sub.add_parser("questions", help="list the questionnaire bank, or print it as a handout (md, html, pdf)")
+    p.add_argument("--format", "-f", choices=("text", "json", "md", "html", "pdf"), default="text",
+                   help="text (default) or json: the bank; md, html or pdf: a handout for the room")
+    _handout_flags(p)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the assessment file (or, with --result, "
                        "of the result JSON)")
@@ -123,7 +127,40 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("rules", help="list every rule with its id, severity and principles")
     p.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    _room_commands(sub)
     return parser
+
+
+def _handout_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-o", "--output", metavar="PATH", help="write here instead of standard output (required for pdf)")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size for html and pdf (default a4)")
+
+
+def _room_commands(sub: Any) -> None:
+    """The commands that prepare an assessment and its workshop: survey, role-cards, init."""
+    p = sub.add_parser("survey", help="write a unit's survey form for its members to fill in alone",
+                       description="Write the unit's questionnaire as a workbook (one row per respondent) and a "
+                       "printable form. Fill it in, then: podcheck assess FILE --responses WORKBOOK.")
+    p.add_argument("file", metavar="FILE", help="the unit's assessment file")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder for the form (made if missing)")
+    p.add_argument("--formats", default="xlsx,html,pdf",
+                   help="comma-separated from xlsx,html,pdf (default all three)")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size of the printable form")
+
+    p = sub.add_parser("role-cards", help="print a card per role (lead, technologist, analyst) for the workshop")
+    p.add_argument("--format", "-f", choices=("md", "html", "pdf"), default="md")
+    _handout_flags(p)
+
+    p = sub.add_parser("init", help="start a new assessment file from a commented template, or from a roster",
+                       description="Write a commented assessment template that lists every field and its "
+                       "allowed values (it assesses as is, to 'not enough facts'), or convert a one-unit roster "
+                       "with --from; with --roster, write a blank roster workbook instead.")
+    p.add_argument("file", metavar="FILE", help="the file to write (.yaml; .xlsx with --roster)")
+    p.add_argument("--from", dest="roster", metavar="ROSTER", help="a roster (.xlsx or .csv) of one unit to convert")
+    p.add_argument("--roster", dest="blank_roster", action="store_true",
+                   help="write a blank roster workbook (people and facts sheets, drop-down lists) at FILE")
+    p.add_argument("--facts", metavar="FILE", help="per-unit facts sheet for a .csv roster given with --from")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
 
 def _emit(text: str | bytes, output: str | None) -> None:
@@ -139,7 +176,6 @@ def _emit(text: str | bytes, output: str | None) -> None:
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
-    from .assess import assess
     from .files.assessment import load_assessment
     from .files.rubric import load_rubric
     from .render import render
@@ -147,10 +183,10 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     if args.format == "pdf" and not args.output:
         raise InputError.single("--output", "a PDF needs a file to go to: add -o report.pdf")
     if args.output:
-        _refuse_overwriting_inputs(args.output, [args.file, args.rubric, args.previous])
+        _refuse_overwriting_inputs(args.output, [args.file, args.rubric, args.previous, args.responses])
     rubric = load_rubric(args.rubric) if args.rubric else None
     assessment = load_assessment(args.file)
-    result = _planned(assess(assessment, rubric), assessment, rubric)
+    result = _assess_with_responses(args, assessment, rubric)
     previous = None
     if args.previous:
         from .files.results import load_previous
@@ -289,6 +325,22 @@ def _cmd_action(args: argparse.Namespace) -> int:
     index = add_action(Path(args.file), {k: v for k, v in action.items() if v not in (None, [])})
     print(f"podcheck: {printable(args.file)}: added actions[{index}]", file=sys.stderr)
     return EXIT_OK
+
+
+def _survey_flags(p: argparse.ArgumentParser) -> None:
+    """`assess --responses FILE`: the team's survey answers (contract 5.5)."""
+    p.add_argument("--responses", metavar="FILE",
+                   help="survey responses (.csv or .xlsx, one anonymous row per respondent) to add to the file's "
+                        "answers; overrides `responses:` in the assessment file")
+
+
+def _assess_with_responses(args: argparse.Namespace, assessment: Any, rubric: Any) -> Any:
+    """The unit assessed with its survey: --responses, else the file's `responses:`, else none."""
+    from .files.responses import load_survey
+    from .survey import assess_with_survey
+
+    survey = load_survey(assessment, args.file, args.responses, rubric)
+    return assess_with_survey(assessment, survey, rubric)
 
 
 def _refuse_overwriting_inputs(output: str, inputs: Sequence[str | None]) -> None:
@@ -453,6 +505,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_questions(args: argparse.Namespace) -> int:
     from .catalog import questions
 
+    if args.format in ("md", "html", "pdf"):
+        from .render.worksheets import questions_handout
+
+        return _write_handout(args, lambda fmt: questions_handout(fmt, args.paper))
     bank = questions()
     if args.format == "json":
         print(json.dumps([q.model_dump() for q in bank], indent=2, ensure_ascii=False))
@@ -461,6 +517,93 @@ def _cmd_questions(args: argparse.Namespace) -> int:
         print(f"{q.id}  [{q.dimension}; {', '.join(q.principles)}]\n  {q.text}\n"
               f"  1 = {q.low}\n  5 = {q.high}\n")
     print("Answer in the assessment file under `answers:`, e.g.  overlap-technology: {score: 4, note: \"...\"}")
+    return EXIT_OK
+
+
+def _write_handout(args: argparse.Namespace, make: Any) -> int:
+    """A handout in args.format to -o or standard output (a PDF needs -o)."""
+    if args.format == "pdf" and not args.output:
+        raise InputError.single("--output", "a PDF needs a file to go to: add -o handout.pdf")
+    if args.format == "pdf":
+        from .render import require_pdf
+
+        require_pdf()
+    _emit(make(args.format), args.output)
+    return EXIT_OK
+
+
+def _cmd_role_cards(args: argparse.Namespace) -> int:
+    from .render.worksheets import role_cards_handout
+
+    return _write_handout(args, lambda fmt: role_cards_handout(fmt, args.paper))
+
+
+SURVEY_FORMATS = ("xlsx", "html", "pdf")
+
+
+def _cmd_survey(args: argparse.Namespace) -> int:
+    """`podcheck survey FILE --out DIR`: the unit's survey workbook and printable form."""
+    from .files.assessment import load_assessment
+    from .files.atomic import safe_name, write_atomic
+    from .files.workbooks import write_survey_workbook
+    from .render.worksheets import survey_form
+    from .survey import survey_questions
+
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in args.formats.split(",") if f.strip()))
+    unknown = [f for f in chosen if f not in SURVEY_FORMATS]
+    if unknown or not chosen:
+        raise InputError.single("--formats", f"unknown form format '{unknown[0] if unknown else ''}'; use any of "
+                                f"{', '.join(SURVEY_FORMATS)}, comma-separated")
+    if "pdf" in chosen:
+        from .render import require_pdf
+
+        require_pdf()
+    assessment = load_assessment(args.file)
+    bank = survey_questions(assessment)
+    out = _out_folder(args.out)
+    stem = f"{safe_name(assessment.unit)}-survey"
+    written = []
+    for fmt in chosen:
+        path = out / f"{stem}.{fmt}"
+        if fmt == "xlsx":
+            written.append(write_survey_workbook(path, assessment.organization, assessment.unit, bank))
+        else:
+            written.append(write_atomic(path, survey_form(assessment.organization, assessment.unit, bank, fmt,
+                                                          args.paper)))
+    print(f"podcheck: wrote {', '.join(printable(str(p)) for p in written)} ({len(bank)} questions); "
+          f"once filled in: podcheck assess {printable(args.file)} --responses {printable(str(written[0]))}",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    """`podcheck init FILE`: a commented template, a converted roster (--from), or a blank roster (--roster)."""
+    from .files.atomic import write_atomic
+    from .files.template import assessment_template, refuse_existing, roster_assessment
+
+    target = Path(args.file)
+    refuse_existing(target, args.force)
+    if args.blank_roster:
+        from .files.workbooks import blank_roster
+
+        if args.roster:
+            raise InputError.single("--roster", "writes a blank roster; it cannot be combined with --from")
+        if target.suffix.lower() != ".xlsx":
+            raise InputError.single(str(target), "a blank roster is a workbook: name it with .xlsx")
+        write_atomic(target, blank_roster())
+        print(f"podcheck: wrote {printable(str(target))}; fill in the people and facts sheets, then "
+              f"podcheck import {printable(str(target))} --out DIR", file=sys.stderr)
+        return EXIT_OK
+    if target.suffix.lower() not in (".yaml", ".yml"):
+        raise InputError.single(str(target), "an assessment file is YAML: name it with .yaml (or use --roster "
+                                "for a blank roster workbook)")
+    from .schema import ASSESSMENT_SCHEMA_FILE
+
+    schema = ASSESSMENT_SCHEMA_FILE.resolve().as_uri()  # the installed copy, which `podcheck schema` prints
+    text = roster_assessment(schema, args.roster, args.facts) if args.roster else assessment_template(schema)
+    write_atomic(target, text)
+    print(f"podcheck: wrote {printable(str(target))}; fill it in, then podcheck assess {printable(str(target))}",
+          file=sys.stderr)
     return EXIT_OK
 
 
@@ -490,7 +633,8 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 COMMANDS = {
     "assess": _cmd_assess, "batch": _cmd_batch, "portfolio": _cmd_portfolio, "import": _cmd_import,
     "questions": _cmd_questions, "rules": _cmd_rules, "schema": _cmd_schema, "history": _cmd_history,
-    "action": _cmd_action, "what-if": _cmd_what_if,
+    "action": _cmd_action, "what-if": _cmd_what_if, "survey": _cmd_survey, "role-cards": _cmd_role_cards,
+    "init": _cmd_init,
 }
 
 

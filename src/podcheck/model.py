@@ -299,6 +299,9 @@ class Assessment(Strict):
                                   "owner, a due date and a status; reviewed at the next assessment.")
     accepted_risks: list[AcceptedRisk] = Field(
         default_factory=list, description="Findings accepted for a while, with a reason and an expiry date.")
+    responses: Annotated[str, Field(min_length=1, max_length=1000)] | None = Field(
+        None, description="A survey's responses (.csv or .xlsx, one anonymous row per respondent; `podcheck "
+                          "survey` writes the form), relative to this file and inside its folder.")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
 

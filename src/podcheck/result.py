@@ -207,6 +207,35 @@ class ActionReview(Out):
                     "none.")
 
 
+class SurveyQuestion(Out):
+    """One question as the unit's members answered it alone, anonymously (contract 5.5)."""
+
+    id: str
+    n: int = Field(ge=0, description="How many respondents answered it.")
+    median: int | None = Field(
+        description="The middle answer (the lower of the two middle ones when n is even, so always an answer "
+                    "someone gave); null when not shown.")
+    min: int | None = Field(description="The lowest answer; null when not shown.")
+    max: int | None = Field(description="The highest answer; null when not shown.")
+    shown: bool = Field(description="False when fewer than 3 answered: to keep answers anonymous the question "
+                                    "is neither shown nor scored.")
+    disagree: bool = Field(
+        False, description="The team disagrees: answers 3 or more points apart (max - min >= 3). Shown beside "
+                           "the median, never averaged away.")
+    answer: int | None = Field(None, description="The answer the assessment file gives (the room's consensus), "
+                                                 "or null.")
+    used: Literal["file", "survey"] | None = Field(
+        None, description="Which answer is scored: the file's where it gives one, else the survey's median when "
+                          "shown; null when neither.")
+
+
+class Survey(Out):
+    """The team's own answers from a survey: how many answered, and each question's spread."""
+
+    respondents: int = Field(ge=0, description="Rows with at least one answer.")
+    questions: list[SurveyQuestion]
+
+
 class Result(Out):
     """Everything an assessment concludes about one unit."""
 
@@ -233,6 +262,7 @@ class Result(Out):
     target_stage: StageId | None = Field(None, description="The stage the unit aims for, from the file.")
     division: str | None = Field(None, description="The part of the organisation the unit belongs to, from the file.")
     actions: list[ActionReview] = Field(default_factory=list, description="The file's actions, reviewed.")
+    survey: Survey | None = Field(None, description="The team's survey answers, when a responses file was given.")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -28,6 +28,7 @@ from ..files.atomic import safe_name, write_atomic
 from ..notebooks.display import RESULT_FILE
 from ..plan import assess_with_plan as assess  # the result with its plan, as `podcheck assess` gives it
 from ..result import Result
+from ..survey import reporting_survey, with_survey
 from . import store
 from .engine import register_engine
 from .kernels import KERNEL_MEMORY, KERNEL_NAME, Kernel, KernelDied, KernelError, KernelPool
@@ -87,6 +88,9 @@ class Settings:
     def earlier(self, unit: BatchUnit) -> list[Result]:
         """The unit's kept results (unreadable files are skipped; they stay on disk)."""
         return history.load_history(self.history_folder(unit))[0]
+
+
+SURVEY_FILE = "survey.json"  # a unit's survey summed up, for its notebook: anonymous, as result.json holds it
 
 
 class NotebookIncomplete(Exception):
@@ -152,7 +156,7 @@ def run_in_process(unit: BatchUnit, settings: Settings) -> UnitOutcome:
     assert unit.assessment is not None
     tmp = _new_tmp(unit, settings)
     try:
-        result = assess(unit.assessment, settings.rubric)
+        result = reporting_survey(assess(with_survey(unit.assessment, unit.survey), settings.rubric), unit.survey)
         written = {"json": write_atomic(tmp / RESULT_FILE, result.to_json())}
         if settings.formats:
             written.update(write_unit_reports(result, unit.assessment, tmp, formats=settings.formats,
@@ -217,6 +221,10 @@ def run_notebook(unit: BatchUnit, settings: Settings, kernel: Kernel) -> UnitOut
         kernel.prepare(str(tmp))
         parameters = {"assessment_file": INPUT_FILE, "output_dir": ".", "formats": list(settings.formats),
                       "rubric_file": RUBRIC_FILE if settings.rubric_text is not None else None}
+        if unit.survey is not None:
+            # The copy's `responses:` names a file beside the original; the kernel gets the summary instead.
+            write_atomic(tmp / SURVEY_FILE, unit.survey.model_dump_json())
+            parameters["survey_file"] = SURVEY_FILE
         guard.start()
         try:
             papermill.execute_notebook(

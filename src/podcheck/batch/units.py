@@ -18,9 +18,10 @@ from ..errors import InputError
 from ..files.assessment import ASSESSMENT_SUFFIXES, parse_assessment, parse_assessment_text
 from ..files.atomic import file_kind, read_bounded, unique_names
 from ..files.locations import files_in
+from ..files.responses import load_survey
 from ..files.safe_yaml import MAX_FILE_BYTES, read_yaml_mapping
 from ..model import Assessment
-from ..result import Result
+from ..result import Result, Survey
 from .processes import process_context
 from .store import RESERVED_NAMES
 
@@ -41,11 +42,13 @@ class BatchUnit:
     assessment: Assessment | None
     error: str | None = None  # why the input could not be used
     folder: str = ""
+    survey: Survey | None = None  # the survey its `responses:` names, summed up (anonymous) when read
 
     @property
     def digest(self) -> str:
-        """SHA-256 of the unit's input."""
-        return hashlib.sha256(self.text or b"").hexdigest()
+        """SHA-256 of the unit's input (with its survey, so that new responses rerun the unit)."""
+        data = (self.text or b"") + (self.survey.model_dump_json().encode() if self.survey is not None else b"")
+        return hashlib.sha256(data).hexdigest()
 
     @property
     def file(self) -> str:
@@ -75,7 +78,9 @@ def _load_file(path: Path) -> BatchUnit:
     try:
         text = read_bounded(path, MAX_FILE_BYTES, what="an assessment file")
         data, lines = read_yaml_mapping(path)
-        return BatchUnit(str(path), text, parse_assessment(data, str(path), lines))
+        assessment = parse_assessment(data, str(path), lines)
+        # `responses:` is relative to the unit's own file: read here, where that file is.
+        return BatchUnit(str(path), text, assessment, survey=load_survey(assessment, path))
     except InputError as exc:
         return BatchUnit(str(path), None, None, exc.summary())
     except Exception as exc:  # noqa: BLE001 - one unreadable input must not stop the others

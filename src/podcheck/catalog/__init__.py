@@ -10,17 +10,19 @@ from .vocabulary import (
     DimensionInfo,
     Labels,
     Question,
+    RoleCard,
     StageInfo,
     dimensions,
     labels,
     principles,
     question_ids,
     questions,
+    role_cards,
     stages,
 )
 
 __all__ = [
     "DEFAULT_RUBRIC", "HORIZONS", "HORIZON_OF", "ROLES", "SEVERITIES", "STAGE_IDS", "DimensionInfo", "Horizon",
-    "Labels", "Question", "RoleName", "Rubric", "Severity", "StageId", "StageInfo", "dimensions", "labels",
-    "principles", "question_ids", "questions", "stages",
+    "Labels", "Question", "RoleCard", "RoleName", "Rubric", "Severity", "StageId", "StageInfo", "dimensions", "labels",
+    "principles", "question_ids", "questions", "role_cards", "stages",
 ]

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import ConfigError
 from .loader import DataFile, check_known, read_entries, read_mapping
-from .terms import HORIZONS, ROLES, SEVERITIES, STAGE_IDS, Horizon, Severity, StageId
+from .terms import HORIZONS, ROLES, SEVERITIES, STAGE_IDS, Horizon, RoleName, Severity, StageId
 
 
 class Entry(BaseModel):
@@ -145,6 +145,29 @@ def questions() -> tuple[Question, ...]:
 def question_ids() -> set[str]:
     """The ids an assessment's `answers` may use."""
     return {q.id for q in questions()}
+
+
+class RoleCard(Entry):
+    """What one role of a pod does, for the cards handed out in the assessment workshop."""
+
+    role: RoleName
+    title: str
+    principles: tuple[str, ...]
+    purpose: str
+    does: tuple[str, ...]
+    not_: tuple[str, ...] = Field(default=(), alias="not")
+    asks: tuple[str, ...]
+
+
+@functools.cache
+def role_cards() -> tuple[RoleCard, ...]:
+    """One card per role, in the model's order of roles."""
+    cards = read_entries(_file("role_cards.yaml"), RoleCard, key="role")
+    if tuple(c.role for c in cards) != ROLES:
+        raise ConfigError(f"catalog/role_cards.yaml: one card per role, in the order {', '.join(ROLES)}")
+    for c in cards:
+        check_known("catalog/role_cards.yaml", c.role, "principle", c.principles, principles())
+    return cards
 
 
 @functools.cache

@@ -133,12 +133,13 @@ def portfolio_inputs(inputs: Iterable[str | Path]) -> list[Path]:
 def load_unit(path: str | Path, rubric: Rubric | None = None) -> tuple[Result, Assessment | None]:
     """A unit's Result from its result JSON, or from its assessment file (assessed with `rubric`; then the
     assessment comes too, for the report's people and pods)."""
-    from ..plan import assess_with_plan as assess  # with its plan, as `podcheck assess` gives it
+    from ..survey import assess_with_survey
+    from .responses import load_survey
 
     if looks_like_result_json(Path(path)):
         return load_result_json(path), None
     assessment = load_assessment(path)
-    return assess(assessment, rubric), assessment
+    return assess_with_survey(assessment, load_survey(assessment, path, rubric=rubric), rubric), assessment
 
 
 def load_previous(path: str | Path, rubric: Rubric | None = None) -> Result:

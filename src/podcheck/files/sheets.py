@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,14 +105,28 @@ def _column_label(sheet: str | None, index: int) -> str:
     return get_column_letter(index + 1) if index < 16384 else str(index + 1)
 
 
-def _table(file: str, sheet: str | None, raw_rows: Iterable[tuple[int, dict[int, Any]]]) -> Sheet:
+@dataclass(frozen=True)
+class TableKind:
+    """How a kind of table is read: how a header cell becomes a column name, which columns are kept (the
+    others' cells are dropped unread, whatever they hold), and what an empty file is told it lacks."""
+
+    column_name: Callable[[object], str]
+    keep: Callable[[str], bool] | None = None
+    columns_hint: str = "unit, name, pod, …"
+
+
+ROSTER_TABLE = TableKind(lambda raw: _column_name(raw))
+
+
+def _table(file: str, sheet: str | None, raw_rows: Iterable[tuple[int, dict[int, Any]]],
+           kind: TableKind = ROSTER_TABLE) -> Sheet:
     """Header from the first non-empty row, then one dict per non-empty row; rows come as row number and
     {column index: value} with empty cells left out. Duplicate or blank headers are errors."""
     where = Sheet(file, sheet, [], [])
     rows_iter = ((n, v) for n, v in raw_rows if any(not _blank(x) for x in v.values()))
     first = next(rows_iter, None)
     if first is None:
-        raise InputError.single(file, "is empty; the first row must name the columns (unit, name, pod, …)",
+        raise InputError.single(file, f"is empty; the first row must name the columns ({kind.columns_hint})",
                                 where.where())
     header_number, header = first
     width = max(header) + 1
@@ -126,8 +140,10 @@ def _table(file: str, sheet: str | None, raw_rows: Iterable[tuple[int, dict[int,
         if isinstance(raw, _Unreadable):
             problems.append(Problem(file, where.where(header_number, _column_label(sheet, index)), raw.message))
             raw = None
-        name = _column_name(raw) if not _blank(raw) else ""
-        if name in columns and name:
+        name = kind.column_name(raw) if not _blank(raw) else ""
+        if name and kind.keep is not None and not kind.keep(name):
+            name = _IGNORED
+        if name in columns and name and name != _IGNORED:
             problems.append(Problem(file, where.where(header_number), f"column '{name}' appears twice"))
         columns.append(name)
     rows: list[tuple[int, dict[str, Any]]] = []
@@ -141,6 +157,8 @@ def _table(file: str, sheet: str | None, raw_rows: Iterable[tuple[int, dict[int,
             if _blank(value):
                 continue
             name = columns[index] if index < len(columns) else ""
+            if name == _IGNORED or (not name and kind.keep is not None):
+                continue  # a column the caller does not read (a respondent's name): never looked at
             if not name:
                 shown = value.content if isinstance(value, _Unreadable) else value
                 problems.append(Problem(file, where.where(number), f"a value ({str(shown)[:40]!r}) in column "
@@ -154,14 +172,17 @@ def _table(file: str, sheet: str | None, raw_rows: Iterable[tuple[int, dict[int,
             rows.append((number, cells))
     if problems:
         raise InputError(problems)
-    return Sheet(file, sheet, [c for c in columns if c], rows, header_number)
+    return Sheet(file, sheet, [c for c in columns if c and c != _IGNORED], rows, header_number)
+
+
+_IGNORED = "\x00ignored"  # a column name no header can give: the column is skipped
 
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _read_csv(path: Path) -> Sheet:
+def _read_csv(path: Path, kind: TableKind = ROSTER_TABLE) -> Sheet:
     raw = _read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
@@ -183,7 +204,7 @@ def _read_csv(path: Path) -> Sheet:
         except csv.Error as exc:
             raise InputError.single(str(path), f"is not valid CSV: {exc}", f"row {start}") from None
 
-    return _table(str(path), None, numbered())
+    return _table(str(path), None, numbered(), kind)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -247,11 +268,11 @@ def _worksheet_rows(ws: Any) -> Iterator[tuple[int, dict[int, Any]]]:
                 yield number, values
 
 
-def _read_sheet(path: Path, ws: Any) -> Sheet:
+def _read_sheet(path: Path, ws: Any, kind: TableKind = ROSTER_TABLE) -> Sheet:
     from zipfile import BadZipFile
 
     try:
-        return _table(str(path), ws.title, _worksheet_rows(ws))
+        return _table(str(path), ws.title, _worksheet_rows(ws), kind)
     except (BadZipFile, OSError, KeyError, ValueError, SyntaxError, EOFError) as exc:
         raise InputError.single(str(path), f"is not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})",
                                 f"sheet {ws.title}") from None
@@ -364,3 +385,23 @@ def _column_problems(sheet: Sheet, allowed: set[str], required: tuple[str, ...],
 def is_spreadsheet(path: str | Path) -> bool:
     """True for the file types a roster can be (.csv, .xlsx)."""
     return Path(path).suffix.lower() in SPREADSHEET_SUFFIXES
+
+
+def read_table(path: str | Path, kind: TableKind, sheet_names: tuple[str, ...] = ()) -> Sheet:
+    """One table from a .csv file or an .xlsx workbook, read as `kind` says: in a workbook, the visible sheet
+    with one of `sheet_names` (any case), else the first visible sheet."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SPREADSHEET_SUFFIXES:
+        raise InputError.single(str(path), "is not a spreadsheet podcheck reads; use .xlsx or .csv")
+    if suffix == ".csv":
+        return _read_csv(path, kind)
+    book = _open_workbook(path)
+    try:
+        visible = {ws.title.strip().lower(): ws for ws in book.worksheets if ws.sheet_state == "visible"}
+        chosen = next((visible[n] for n in sheet_names if n in visible), None) or next(iter(visible.values()), None)
+        if chosen is None:
+            raise InputError.single(str(path), "has no visible sheet")
+        return _read_sheet(path, chosen, kind)
+    finally:
+        book.close()

@@ -19,12 +19,14 @@ from ..errors import InputError
 from ..files.assessment import load_assessment
 from ..files.atomic import write_atomic
 from ..files.locations import examples_dir
+from ..files.responses import load_survey
 from ..files.rubric import load_rubric
 from ..model import Assessment
 from ..plan import assess_with_plan as assess  # the result with its plan, as `podcheck assess` gives it
 from ..render import REPORT_FORMATS
 from ..render.fragments import fragment
-from ..result import Result
+from ..result import Result, Survey
+from ..survey import assess_with_survey
 
 RESULT_FILE = "result.json"
 
@@ -124,10 +126,18 @@ def open_unit(
     rubric_file: object = None,
     formats: object = ("html",),
     *,
+    survey_file: object = None,
     example_name: str = "commerce.yaml",
 ) -> Unit:
-    """Check the parameters, then load and assess the unit (the bundled example when no file is given)."""
+    """Check the parameters, then load and assess the unit (the bundled example when no file is given).
+
+    The unit's survey is `survey_file` (the summary `podcheck batch` writes beside the unit's copy, whose
+    `responses:` would not resolve there) or else the responses file the assessment file names."""
     source, out, rubric_path, chosen = check_parameters(assessment_file, output_dir, rubric_file, formats)
+    problems: list[str] = []
+    survey_path = _text_or_path("survey_file", survey_file, problems)
+    if problems or (survey_path is not None and not survey_path.is_file()):
+        raise NotebookError(problems or [f"survey_file: no such file: {survey_path}"])
     import pandas as pd
 
     # The tables hold whole sentences (recommendations, findings); pandas would cut them at 50 characters.
@@ -137,9 +147,13 @@ def open_unit(
     try:
         rubric = load_rubric(rubric_path) if rubric_path else None
         assessment = load_assessment(source)
+        if survey_path is not None:
+            survey: Survey | None = Survey.model_validate_json(survey_path.read_text(encoding="utf-8"))
+        else:
+            survey = load_survey(assessment, source, rubric=rubric)
     except InputError as exc:
         raise NotebookError([str(p) for p in exc.problems]) from None
-    return Unit(source, assessment, assess(assessment, rubric), out, chosen, rubric, is_example)
+    return Unit(source, assessment, assess_with_survey(assessment, survey, rubric), out, chosen, rubric, is_example)
 
 
 # ---------------------------------------------------------------- small HTML pieces (templates/fragments/)

@@ -43,6 +43,7 @@ class QuestionnaireTab(Tab):
             self.answer_fields[f"answers.{q.id}.note"] = (why, "note")
             question = w.HTML(fragment("workshop/question", q=q, scale=scale))
             items.append(w.VBox([question, score, why, err]).add_class("podcheck-question"))
+        items.append(survey_box())
         return w.VBox(items)
 
     def _sync_answers(self, data: dict[str, Any]) -> None:
@@ -63,3 +64,37 @@ class QuestionnaireTab(Tab):
         """Each question's problems under it."""
         for qid, area in self.answer_errors.items():
             show(area, value=lines_html(m for p, ms in errors.items() if p == f"answers.{qid}" for m in ms))
+
+
+# ---------------------------------------------------------------- the team's survey, beside the room's answers
+
+
+def survey_html(path: str) -> str:
+    """How the team answered a survey responses file, question by question (HTML), or its problem in one line."""
+    from ..errors import InputError
+    from ..files.responses import read_responses
+    from ..survey import MIN_SHOWN, spread
+
+    try:
+        read = read_responses(path)
+    except InputError as exc:
+        return fragment("workshop/note", text=exc.summary(), kind="podcheck-error")
+    bank = {q.id: q for q in questions()}
+    scale = DEFAULT_RUBRIC.answer_scale
+    points = range(scale.lowest, scale.highest + 1)
+    # How many gave each point, only for questions enough people answered (as the reports show them).
+    rows = [(bank[qid], s, [answers.count(p) for p in points] if s.shown else [])
+            for qid, answers in read.answers.items() for s in [spread(qid, answers)]]
+    return fragment("workshop/survey", rows=rows, respondents=read.respondents, file=path, least=MIN_SHOWN,
+                    points=points)
+
+
+def survey_box() -> w.Widget:
+    """A path box and a button that show a survey's answers per question (`podcheck survey` writes the form)."""
+    path = w.Text(placeholder="survey responses (.xlsx or .csv)", layout=w.Layout(width="60%"))
+    path.add_class("podcheck-survey-path")
+    button = w.Button(description="Show the survey").add_class("podcheck-survey-load")
+    shown = w.HTML().add_class("podcheck-survey")
+    button.on_click(lambda _: setattr(shown, "value", survey_html(path.value.strip())) if path.value.strip() else None)
+    return w.VBox([note("The team's own answers, given alone: load the responses to see where views differ."),
+                   w.HBox([path, button]), shown])
