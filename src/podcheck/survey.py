@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import statistics
 
-from .plan import assess_with_plan
 from .catalog import DEFAULT_RUBRIC, Question, Rubric, questions
 from .model import Answer, Assessment
+from .plan import assess_with_plan
 from .result import Result, Survey, SurveyQuestion
 from .rules.practice import applies
 from .view import team_view

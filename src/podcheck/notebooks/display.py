@@ -22,7 +22,6 @@ from ..files.locations import examples_dir
 from ..files.responses import load_survey
 from ..files.rubric import load_rubric
 from ..model import Assessment
-from ..plan import assess_with_plan as assess  # the result with its plan, as `podcheck assess` gives it
 from ..render import REPORT_FORMATS
 from ..render.fragments import fragment
 from ..result import Result, Survey
