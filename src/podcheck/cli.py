@@ -108,13 +108,16 @@ def _parser() -> argparse.ArgumentParser:
     act = p.add_subparsers(dest="action_command", metavar="ACTION", required=True)
     a = act.add_parser("add", help="add one action")
     a.add_argument("file", metavar="FILE", help="assessment file (YAML)")
-    a.add_argument("--title", required=True, help="what will be done, in a line")
+    a.add_argument("--title", help="what will be done, in a line (required unless --step gives it)")
     a.add_argument("--owner", help="who sees it done")
     a.add_argument("--due", metavar="YYYY-MM-DD", help="when it should be done by")
     a.add_argument("--status", choices=("open", "done", "dropped"), default="open")
     a.add_argument("--finding", action="append", default=[], metavar="ID[@POD]",
                    help="a finding it should resolve, e.g. dual-role.analyst-technologist@CRM (repeatable)")
     a.add_argument("--from-step", type=int, metavar="N", help="the plan step it was accepted from")
+    a.add_argument("--step", type=int, metavar="N",
+                   help="accept step N of the unit's plan as it stands: its title and the findings it works on "
+                   "become the action's (--title and --finding override them)")
 
     p = sub.add_parser("questions", help="list the questionnaire bank, or print it as a handout (md, html, pdf)")
     p.add_argument("--format", "-f", choices=("text", "json", "md", "html", "pdf"), default="text",
@@ -315,16 +318,38 @@ def _cmd_action(args: argparse.Namespace) -> int:
     """`podcheck action add FILE --title ...`: the file is validated with the action added, then rewritten."""
     from .files.actions import add_action
 
-    action: dict[str, Any] = {"title": args.title, "owner": args.owner, "due": args.due,
-                              "status": None if args.status == "open" else args.status, "from_step": args.from_step}
-    refs = []
-    for text in args.finding:
-        rule, _, pod = text.partition("@")
-        refs.append({"id": rule.strip(), **({"pod": pod.strip()} if pod.strip() else {})})
-    action["findings"] = refs
+    title, from_step, refs = args.title, args.from_step, []
+    if args.step is not None:
+        step = _plan_step(args.file, args.step)
+        title = title or step.title.rstrip(".")
+        from_step = args.step
+        refs = [{"id": f.id, **({"pod": f.pod} if f.pod else {})} for f in (step.addresses or step.resolves)]
+    if not title:
+        raise InputError.single("--title", "an action needs a title: give --title, or --step N to take a plan step's")
+    action: dict[str, Any] = {"title": title, "owner": args.owner, "due": args.due,
+                              "status": None if args.status == "open" else args.status, "from_step": from_step}
+    if args.finding:
+        refs = []
+        for text in args.finding:
+            rule, _, pod = text.partition("@")
+            refs.append({"id": rule.strip(), **({"pod": pod.strip()} if pod.strip() else {})})
+    action["findings"] = list({(r["id"], r.get("pod")): r for r in refs}.values())
     index = add_action(Path(args.file), {k: v for k, v in action.items() if v not in (None, [])})
     print(f"podcheck: {printable(args.file)}: added actions[{index}]", file=sys.stderr)
     return EXIT_OK
+
+
+def _plan_step(file: str, number: int) -> Any:
+    """Step `number` of the unit's plan as podcheck assess gives it now, or one line saying which steps exist."""
+    from .files.assessment import load_assessment
+    from .plan import assess_with_plan
+
+    plan = assess_with_plan(load_assessment(file)).plan
+    found = next((s for s in plan if s.step == number), None)
+    if found is None:
+        have = f"steps 1 to {len(plan)}" if plan else "no steps"
+        raise InputError.single("--step", f"the plan of {printable(file)} has {have}, not step {number}")
+    return found
 
 
 def _survey_flags(p: argparse.ArgumentParser) -> None:

@@ -12,11 +12,13 @@ import yaml
 from bs4 import BeautifulSoup
 
 import podcheck
+from podcheck.changes import parse_changes
 from podcheck.compare import trend
 from podcheck.render import render
 from podcheck.testing import BASE_TEAM
 
 ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "assessments" / "examples"
 SCRIPT = "<script>alert(1)</script>"
 
 
@@ -190,4 +192,26 @@ def test_action_add_writes_a_valid_action_and_refuses_a_bad_one(tmp_path: Path) 
     before = team.read_bytes()
     run = cli("action", "add", team, "--title", "x", "--finding", "dual-role.analyst-technologist@CMR")
     assert run.returncode == 2 and "actions[1].findings[0].pod: no pod named 'CMR'" in run.stderr
+    assert team.read_bytes() == before
+
+
+def test_a_plan_step_is_accepted_as_an_action_and_reviewed_next_time(tmp_path: Path) -> None:
+    team = tmp_path / "commerce.yaml"
+    team.write_bytes((EXAMPLES / "commerce.yaml").read_bytes())
+    step = podcheck.assess(podcheck.load_assessment(team)).plan[0]
+    run = cli("action", "add", team, "--step", "1", "--owner", "Chloé Dubois", "--due", "2027-01-15")
+    assert run.returncode == 0, run.stderr
+    action = podcheck.load_assessment(team).actions[0]
+    assert action.title == step.title.rstrip(".") and action.from_step == 1
+    assert {(f.id, f.pod) for f in action.findings} == {(f.id, f.pod) for f in step.addresses}
+    # Nothing done yet: its findings are still open. Once the step's changes are made, they are gone.
+    assert podcheck.assess(podcheck.load_assessment(team)).actions[0].resolved is False
+    data = podcheck.load_assessment(team).to_yaml_dict()
+    for change in parse_changes(step.changes, "plan"):
+        change.apply(data)
+    assert podcheck.assess(podcheck.parse_assessment(data)).actions[0].resolved is True
+    # Near miss: a step the plan does not have is one line, and the file is untouched.
+    before = team.read_bytes()
+    run = cli("action", "add", team, "--step", "99")
+    assert run.returncode == 2 and "has steps 1 to" in run.stderr and "not step 99" in run.stderr
     assert team.read_bytes() == before
