@@ -60,7 +60,8 @@ def people(assessment: Assessment, pod: str | None = None) -> pd.DataFrame:
         rows.append({
             "Pod": person.pod or ("(head of integration)" if person.name == head else NONE),
             "Name": person.name,
-            "Member": "head of integration" if person.name == head and person.pod is None else _membership(person),
+            "Member": ("head of integration" if person.name == head and person.pod is None
+                       else "outside the pods" if person.pod is None else _membership(person)),
             **{catalog.labels().roles[r]: _pct(shares.get(r)) for r in ROLES},
             "Background": person.background or "unknown",
             "Integration training": {True: "yes", False: "no", None: ""}[person.integration_training],
