@@ -166,6 +166,8 @@ class Trend:
     still_open: list[Finding]
     actions_done: int = 0
     actions: int = 0
+    steps_done: int = 0  # steps of the first assessment's plan whose findings are all gone now
+    steps: int = 0  # steps of that plan that change the team
 
     @property
     def first(self) -> TrendPoint:
@@ -197,7 +199,11 @@ def trend(results: Sequence[Result]) -> Trend | None:
     first, latest = ordered[0], ordered[-1]
     pairs, closed, opened = match_findings(first.findings, latest.findings)
     done = sum(1 for a in latest.actions if a.status == "done")
-    return Trend(points, opened, closed, [now for _, now in pairs], done, len(latest.actions))
+    # A step of the first plan is done when every finding it resolved then is gone now (by id and pod).
+    still = {(f.id, f.pod) for f in latest.findings}
+    changed = [s for s in first.plan if s.changes and s.resolves]
+    steps_done = sum(1 for s in changed if not any((f.id, f.pod) in still for f in s.resolves))
+    return Trend(points, opened, closed, [now for _, now in pairs], done, len(latest.actions), steps_done, len(changed))
 
 
 def history_points(results: Sequence[Result]) -> tuple[TrendPoint, ...]:

@@ -63,6 +63,9 @@ def test_one_unit_assessed_three_times_keeps_all_three_and_shows_them(tmp_path: 
     for day in ("2026-05-10", "2026-11-10", "2027-05-10"):
         assert day in text
     assert "Closed since the first assessment" in text and "Opened since the first assessment" in text
+    # The first plan's steps: how many are done (their findings gone) by now.
+    planned = [s for s in first["plan"] if s["changes"] and s["resolves"]]
+    assert planned and f"Steps of the first plan done {len(planned)} of {len(planned)}" in text
     assert section.find("svg") is not None and section.find("polyline") is not None
     md = (out / "payments" / "payments.md").read_text(encoding="utf-8")
     assert "## Over time" in md and "2026-05-10" in md and "2027-05-10" in md
