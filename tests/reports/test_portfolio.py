@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import podcheck
-from podcheck.catalog import stages
+from podcheck.catalog import StageInfo, stages
 from podcheck.render.portfolio import Failure, PortfolioEntry, safe_link, write_portfolio
 
 from .conftest import EXAMPLES, SCRIPT, squash
@@ -21,10 +21,10 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def plan_reach(r: podcheck.Result) -> str:
+def plan_reach(r: podcheck.Result) -> StageInfo:
     changed = [s for s in r.plan if s.changes]
     stage = changed[-1].projected.stage if changed else r.stage.id
-    return next(s.name for s in stages() if s.id == stage)
+    return next(s for s in stages() if s.id == stage)
 
 
 def test_portfolio_table_has_every_unit(portfolio_dir: Path, units) -> None:
@@ -39,8 +39,10 @@ def test_portfolio_table_has_every_unit(portfolio_dir: Path, units) -> None:
         assert cells[2] == f"{r.score} {r.assessed.dimensions}/{r.assessed.of} areas"
         assert cells[-3] == str(r.count("high"))
         # The plan: its length and the stage it reaches.
-        assert cells[-2] == (f"{len(r.plan)} step{'s' if len(r.plan) != 1 else ''} → "
-                             f"{plan_reach(r)}" if r.plan else "–")
+        plan_cell = by_unit[r.unit].find_all("td")[-2]
+        assert cells[-2] == (f"{len(r.plan)} → {plan_reach(r).level}" if r.plan else "–")
+        if r.plan:
+            assert f"stage {plan_reach(r).level}, {plan_reach(r).name}" in plan_cell.span["title"]
         scored = {d.id: d.score for d in r.dimensions}
         shown = cells[3:-3]
         assert len(shown) == 8

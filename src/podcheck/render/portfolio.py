@@ -27,7 +27,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from .. import __version__
-from ..catalog import SEVERITIES, STAGE_IDS, dimensions, stages
+from ..catalog import SEVERITIES, STAGE_IDS, StageInfo, dimensions, stages
 from ..compare import TrendPoint
 from ..files.atomic import neutralise, unique_names, write_atomic
 from ..files.locations import templates_dir
@@ -162,14 +162,20 @@ class UnitRow:
         return len(getattr(self.result, "plan", None) or [])
 
     @property
-    def plan_reach(self) -> str | None:
-        """The stage (name) the unit's whole plan reaches; None without a plan."""
+    def plan_reach_stage(self) -> StageInfo | None:
+        """The stage the unit's whole plan reaches; None without a plan."""
         plan = getattr(self.result, "plan", None) or []
         if not plan:
             return None
         changed = [s for s in plan if s.changes]
         stage = changed[-1].projected.stage if changed else self.result.stage.id
-        return next((s.name for s in stages() if s.id == stage), stage)
+        return next(s for s in stages() if s.id == stage)
+
+    @property
+    def plan_reach(self) -> str | None:
+        """The name of the stage the unit's whole plan reaches; None without a plan."""
+        reach = self.plan_reach_stage
+        return reach.name if reach else None
 
     @property
     def overdue_actions(self) -> int:
