@@ -15,12 +15,16 @@ from ..result import Finding, FindingRef, PlanStep, Projection, Result
 
 
 def _word(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     text = str(value)
     return labels().words.get(text, text.replace("-", " "))
 
 
 def _share(value: object) -> str:
-    return f"{float(value):.0%}" if isinstance(value, (int, float)) else str(value)
+    if isinstance(value, (int, float)):
+        return "full time" if value >= 1 else f"{float(value):.0%}"
+    return str(value)
 
 
 def _roles(roles: object) -> str:
@@ -66,6 +70,8 @@ def change_words(item: dict[str, Any]) -> str:
         share = item.get("share")
         if not share:
             return f"{person} stops acting as {role}{in_pod}"
+        if isinstance(share, (int, float)) and share >= 1:
+            return f"{person} works full time as {role}{in_pod}"
         return f"{person} gives {_share(share)} of the week to the {role} role{in_pod}"
     if do == "add-pod":
         focus = f", focused on {_word(item['focus'])}" if item.get("focus") else ""
