@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--previous", metavar="FILE",
                    help="an earlier result JSON or assessment file of the same unit, to report what changed")
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size for pdf (default a4)")
+    p.add_argument("--names", choices=("full", "initials", "roles"), default="full",
+                   help="people's names as given (full, default), as initials, or as their roles, for a report "
+                        "shared widely")
 
     p = sub.add_parser("batch", help="assess many units: files, folders or a spreadsheet",
                        description="Assess every unit, keep an executed notebook, result and reports per "
@@ -116,7 +119,8 @@ def _cmd_assess(args: argparse.Namespace) -> int:
         from .files.results import load_previous
 
         previous = load_previous(args.previous, rubric)
-    _emit(render(result, args.format, assessment=assessment, previous=previous, paper=args.paper), args.output)
+    _emit(render(result, args.format, assessment=assessment, previous=previous, paper=args.paper, names=args.names),
+          args.output)
     if args.fail_on:
         worst = SEVERITIES.index(args.fail_on)
         if any(SEVERITIES.index(f.severity) <= worst for f in result.findings):
