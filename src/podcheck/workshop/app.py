@@ -198,7 +198,7 @@ class Launch:
     """The start screen in a box that the workshop replaces once an assessment is chosen."""
 
     def __init__(self, folder: str | Path, output_folder: str | Path, rubric: Rubric | None = None) -> None:
-        from .start import StartScreen
+        from .startscreen import StartScreen
 
         self.output_folder = output_folder
         self.rubric = rubric

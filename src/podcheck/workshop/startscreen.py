@@ -81,7 +81,7 @@ class StartScreen:
         self.new_button = w.Button(description="Start a new assessment", icon="plus", button_style="primary",
                                    tooltip="Start a blank assessment for this unit",
                                    layout=lay(width="auto")).add_class("podcheck-start-new")
-        self.roster = w.FileUpload(accept=".xlsx,.csv", multiple=False, description="From a roster spreadsheet",
+        self.roster = w.FileUpload(accept=".xlsx,.csv", multiple=True, description="From a roster spreadsheet",
                                    tooltip="Import a roster spreadsheet (.xlsx or .csv)",
                                    layout=lay(width="auto")).add_class("podcheck-start-roster")
         self.continue_button.on_click(lambda _: self._continue())
@@ -98,8 +98,9 @@ class StartScreen:
             note("Open another assessment", "podcheck-panel-title"), self.open_line,
             note("Start a new assessment", "podcheck-panel-title"),
             self.organization, self.unit, self.new_button,
-            note("Or start from a roster spreadsheet (.xlsx or .csv with a row per person, as podcheck import "
-                 "reads it): each unit in it becomes an assessment.", "pc-small"), self.roster,
+            note("Or start from a roster spreadsheet, as podcheck import reads it: a workbook (.xlsx), or a .csv "
+                 "chosen together with its -facts.csv. Each unit in it becomes an assessment.", "pc-small"),
+            self.roster,
             self.message,
         ]).add_class("podcheck-start").add_class("podcheck-workshop")
         self.refresh()
@@ -146,12 +147,15 @@ class StartScreen:
         uploads = self.roster.value
         if not uploads:
             return
-        upload = uploads[0]
-        suffix = Path(upload["name"]).suffix.lower()
+        # A CSV roster comes with its facts file (<roster>-facts.csv), chosen together; a workbook has both.
+        named = {Path(str(u["name"])).name: bytes(u["content"]) for u in uploads}
+        people = [n for n in named if not n.lower().endswith("-facts.csv")] or list(named)
+        upload = {"name": people[0]}
         try:
             with tempfile.TemporaryDirectory(prefix="podcheck-roster-") as tmp:
-                sheet = Path(tmp) / f"roster{suffix}"
-                sheet.write_bytes(bytes(upload["content"]))
+                for name, content in named.items():
+                    (Path(tmp) / name).write_bytes(content)
+                sheet = Path(tmp) / people[0]
                 units = load_roster(sheet)
             self.folder.mkdir(parents=True, exist_ok=True)
             written = []
@@ -160,8 +164,7 @@ class StartScreen:
                 write_atomic(path, to_yaml(unit).encode("utf-8"))
                 written.append(path)
         except InputError as exc:
-            lines = "; ".join(str(p).replace(str(sheet), upload["name"]) for p in exc.problems[:3])
-            self._say(f"Cannot import {upload['name']}: {lines}")
+            self._say(f"Cannot import {upload['name']}: {str(exc.problems[0]).replace(tmp + '/', '')}")
             return
         except OSError as exc:
             self._say(f"Cannot import {upload['name']}: {exc}")
