@@ -194,7 +194,7 @@ def test_facilitator_adds_an_analyst_and_the_finding_goes_away(lab, browser):
         set_share(cy, "analyst", 50)
         expect(status).to_have_text(re.compile(r"^\s*Not saved yet"), timeout=WAIT)
         error = cy.locator(".podcheck-error")
-        expect(error).to_contain_text("add up to 1.5", timeout=WAIT)
+        expect(error).to_contain_text("add up to 150%", timeout=WAIT)
         assert "Traceback" not in page.locator(".podcheck-workshop").inner_text()
         assert saved(lab)["people"][2]["roles"] == {"technologist": 1.0}
         expect(missing).to_have_count(1, timeout=WAIT)

@@ -151,6 +151,22 @@ def test_continue_edit_rows_with_the_result_in_view_remove_undo_and_guided_step(
     expect(workshop).to_have_class(re.compile(r"podcheck-large"), timeout=WAIT)
     assert workshop.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 16
     shots("large-type")
+    page.click(".podcheck-large-toggle")
+
+    # A narrow screen: editor and result stacked, the headline pinned on screen with the last row.
+    page.select_option(".podcheck-guide-step select", label="All of it (no guide)")
+    page.click(".podcheck-tabs .lm-TabBar-tab:has-text('Team')")
+    expect(rows.nth(11)).to_be_visible(timeout=WAIT)
+    page.set_viewport_size({"width": 820, "height": 720})
+    rows.nth(11).scroll_into_view_if_needed()
+    headline = page.locator(".podcheck-headline")
+    expect(headline).to_contain_text("Stage 4", timeout=WAIT)
+    expect(headline).to_contain_text("high:")
+    assert in_view(page, headline) and in_view(page, rows.nth(11))
+    # Stacked: the result comes after the whole editor, not over it.
+    editor = page.locator(".podcheck-editor").bounding_box()
+    assert page.locator(".podcheck-side").bounding_box()["y"] >= editor["y"] + editor["height"] - 1
+    shots("narrow")
     assert "Traceback" not in workshop.inner_text()
     assert not re.search(r"people\[\d+\]|finding\(s\)|\bpod Pod\b", workshop.inner_text())
 

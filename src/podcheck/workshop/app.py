@@ -83,7 +83,10 @@ class Workshop(TeamTab, QuestionnaireTab, WhatIfTab, HandoutTab, HistoryBar, Gui
         body = w.HBox([editor, side]).add_class("podcheck-body")
         top = w.HBox([self.title, self.large]).add_class("podcheck-top")
         status = w.HBox([self.status, history]).add_class("podcheck-status-bar")
-        self.widget = w.VBox([self.style, top, self.headline, status, self.conflict_box, self.versions_box, guide,
+        # Kept at the top of the screen while the form scrolls: the status line with Undo, and on a narrow
+        # screen the headline too.
+        pinned = w.VBox([status, self.headline]).add_class("podcheck-pinned")
+        self.widget = w.VBox([self.style, top, pinned, self.conflict_box, self.versions_box, guide,
                               body]).add_class("podcheck-workshop")
         self.sync()
         self._show_step()

@@ -186,12 +186,21 @@ class PersonRow:
         def named(change: ch.Change, what: str) -> ch.Change:
             return _describe(tab, "people", self.index, change, what)
 
+        def said(key: str, value: str) -> str:
+            """'now a part-time helper', 'in pod Orders', 'reports to Hana Ito': an edit as the room says it."""
+            if key == "member":
+                return f"now a {MEMBER_WORDS.get(value, value)}"
+            if key == "pod":
+                return f"in {pod_words(value)}" if value else "in no pod"
+            return f"{key.replace('_', ' ')} {value or 'not given'}"
+
         for key in self.TEXTS:
-            tab.watch(getattr(self, key), lambda v, key=key: named(
-                ch.edit_person(self.index, **{key: v}), f"{key.replace('_', ' ')} {v or 'cleared'}"))
+            tab.watch(getattr(self, key),
+                      lambda v, key=key: named(ch.edit_person(self.index, **{key: v}), said(key, v)))
         for key, attr in self.FLAGS:
-            tab.watch(getattr(self, attr), lambda v, key=key: named(
-                ch.edit_person(self.index, **{key: FLAG[v]}), f"{key.replace('_', ' ')} {v or 'unknown'}"))
+            words = TRAINING if key == "integration_training" else OWNS
+            tab.watch(getattr(self, attr), lambda v, key=key, words=words: named(
+                ch.edit_person(self.index, **{key: FLAG[v]}), words[v] if v else f"{key.replace('_', ' ')} unknown"))
         for role, slider in self.shares.items():
             tab.watch(slider, lambda v, role=role: named(
                 ch.set_role_share(self.index, role, v / 100), f"{v}% {role}" if v else f"no longer {role}"))

@@ -23,6 +23,8 @@ _FIELDS = {
     "context.backlog.open": "requests waiting",
     "context.platform": "integration platform",
     "context.process": "triage/build process",
+    "added_per_quarter": "new requests a quarter",  # a second field named after the first one's path
+    "delivered_per_quarter": "delivered a quarter",
 }
 
 
