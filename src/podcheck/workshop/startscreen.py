@@ -80,10 +80,10 @@ class StartScreen:
                            layout=lay(width="420px")).add_class("podcheck-start-unit")
         self.new_button = w.Button(description="Start a new assessment", icon="plus", button_style="primary",
                                    tooltip="Start a blank assessment for this unit",
-                                   layout=lay(width="auto")).add_class("podcheck-start-new")
+                                   layout=lay(width="auto", align_self="flex-start")).add_class("podcheck-start-new")
         self.roster = w.FileUpload(accept=".xlsx,.csv", multiple=True, description="From a roster spreadsheet",
                                    tooltip="Import a roster spreadsheet (.xlsx or .csv)",
-                                   layout=lay(width="auto")).add_class("podcheck-start-roster")
+                                   layout=lay(width="auto", align_self="flex-start")).add_class("podcheck-start-roster")
         self.continue_button.on_click(lambda _: self._continue())
         self.open_button.on_click(lambda _: self._open(self.files.value))
         self.new_button.on_click(lambda _: self._new())
@@ -109,6 +109,7 @@ class StartScreen:
         """List the assessments in the folder again."""
         files = assessment_files(self.folder)
         self.files.options = [(describe_file(p), str(p)) for p in files] or [("— none yet —", "")]
+        self.files.value = str(files[0]) if files else ""
         self.open_button.disabled = not files
         self.continue_line.layout.display = "" if files else "none"
         if files:
