@@ -9,6 +9,8 @@ Compared side by side in one run:
   widget cycle      a role-share slider moved in the Workshop UI: handler, apply, save, sync of every
                     widget, results HTML; every message the kernel would send to the browser is
                     JSON-encoded, as the real comm would
+  … guided step     the same with a session step chosen (its panel re-rendered with its findings)
+  remove + undo     a person removed with the trash button, then Undo pressed: two full cycles
 
   browser           (--browser) the same slider edit typed in JupyterLab in headless Chromium, timed
                     from the key press until the page shows the change: websocket, kernel and DOM
@@ -188,11 +190,26 @@ def main() -> None:
     rows.append(("widget cycle", timed(move_slider, args.edits)))
     per_edit = (JsonComm.sent - before) / (args.edits + 1)
     cycle_ms = ui.last_cycle_ms
+    ui.guide.value = "roles"
+    rows.append(("widget cycle, guided step", timed(move_slider, args.edits)))
+    ui.guide.value = ""
+
+    rows_in_turn = iter(range(10**6))
+
+    def remove_and_undo() -> None:
+        # A different row each time: the same row twice in a moment counts as one double click.
+        ui.person_rows[5 + next(rows_in_turn) % 20].remove.click()
+        assert len(ui.state.data["people"]) == args.people - 1
+        ui.undo_button.click()
+        assert len(ui.state.data["people"]) == args.people
+
+    rows.append(("remove + undo (2 cycles)", timed(remove_and_undo, max(10, args.edits // 4))))
 
     base = statistics.median(rows[0][1])
     print(f"{args.people} people in {len(model.pods)} pods; {args.edits} edits each; "
           f"result has {len(podcheck.assess(model).findings)} findings\n")
     print("| step | median ms | p90 ms | × assess |\n| --- | ---: | ---: | ---: |")
+    # Timings move with the machine; the ratios to assess() alone are what compare across runs.
     for name, ms in rows:
         p90 = statistics.quantiles(ms, n=10)[-1]
         print(f"| {name} | {statistics.median(ms):.2f} | {p90:.2f} | {statistics.median(ms) / base:.1f} |")

@@ -48,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="a folder keeping this unit's results, one per assessment date: the report shows the trend "
                    "over them, and this result is kept there too")
 
+    p.add_argument("--names", choices=("full", "initials", "roles"), default="full",
+                   help="people's names as given (full, default), as initials, or as their roles, for a report "
+                        "shared widely")
+
     _survey_flags(p)
 
     p = sub.add_parser("what-if", help="assess a unit as it would be after a list of changes (the file is untouched)",
@@ -198,7 +202,8 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     earlier: list[Any] = []
     if args.history:
         earlier = _load_history(Path(args.history), result.unit)
-    _emit(render(result, args.format, assessment=assessment, previous=previous, paper=args.paper, history=earlier),
+    _emit(render(result, args.format, assessment=assessment, previous=previous, paper=args.paper, history=earlier,
+                 names=args.names),
           args.output)
     if args.history:
         from .files.history import record

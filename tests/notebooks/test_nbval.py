@@ -30,7 +30,8 @@ def test_playbook_notebooks_pass_nbval() -> None:
 
 
 def test_workshop_notebook_passes_nbval_and_starts_a_valid_file(tmp_path: Path) -> None:
-    """The workshop notebook runs top to bottom as it ships; its default file is created and assessable."""
+    """The workshop notebook runs top to bottom as it ships (to its start screen); a file started there is
+    assessable."""
     import shutil
 
     (tmp_path / "playbook").mkdir()
@@ -41,8 +42,13 @@ def test_workshop_notebook_passes_nbval_and_starts_a_valid_file(tmp_path: Path) 
         cwd=tmp_path / "playbook", capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-    created = tmp_path / "assessments" / "workshop.yaml"
-    assert created.is_file()
+    # The start screen, as "Start a new assessment" uses it, with the notebook's folder.
+    from podcheck.workshop import start_screen
+
+    launch = start_screen(tmp_path / "playbook" / "../assessments/workshops")
+    launch.screen.new_button.click()
+    created = tmp_path / "assessments" / "workshops" / "our-integration-team.yaml"
+    assert created.is_file() and launch.workshop is not None
     check = subprocess.run([sys.executable, "-m", "podcheck.cli", "assess", str(created), "--format", "json"],
                            capture_output=True, text=True, timeout=120)
     assert check.returncode == 0, check.stderr

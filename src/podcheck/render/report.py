@@ -18,6 +18,7 @@ from typing import Any
 from ..catalog import SEVERITIES, principles, questions, stages
 from ..model import ROLES
 from ..result import Outlook, Result
+from .names import Names, hide_names
 from .pdf import html_to_pdf
 from .plan import plan_view
 from .templates import environment
@@ -184,6 +185,7 @@ def render(
     previous: Result | None = None,
     paper: str = "a4",
     history: Sequence[Result] = (),
+    names: Names = "full",
 ) -> str | bytes:
     """Render a result in one of FORMATS; pdf gives bytes, the others text.
 
@@ -191,7 +193,9 @@ def render(
     inputs appendix; `previous` (an earlier Result of the unit) opens the report with what
     changed; `paper` is "a4" or "letter" and applies to pdf (and to printing the html); `history` (earlier
     Results of the unit, any order) adds the trend over time once there are two assessment dates.
+    `names` "initials" or "roles" replaces people's names everywhere (needs `assessment`).
     """
+    result, assessment, previous = hide_names(result, assessment, names, previous)  # type: ignore[arg-type]
     if fmt == "text":
         return render_text(result, history)
     if fmt == "json":
@@ -215,6 +219,7 @@ def write_unit_reports(
     paper: str = "a4",
     stem: str | None = None,
     history: Sequence[Result] = (),
+    names: Names = "full",
 ) -> dict[str, Path]:
     """Write one unit's reports into out_dir, atomically; returns {format: path}.
 
@@ -222,8 +227,11 @@ def write_unit_reports(
     defaults to files.safe_name(result.unit), so a unit name can never lead outside
     out_dir. The HTML is rendered once and reused for the PDF. `assessment` may be None
     (for a result read back from JSON): the report then leaves out the roster sections.
+    `names` "initials" or "roles" hides people's names, for a hand-out shared widely.
     """
     from ..files.atomic import safe_name, write_atomic
+
+    result, assessment, previous = hide_names(result, assessment, names, previous)  # type: ignore[arg-type]
 
     wanted = list(dict.fromkeys(formats))
     unknown = [f for f in wanted if f not in FORMATS]

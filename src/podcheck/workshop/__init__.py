@@ -29,19 +29,19 @@ from .changes import (
     split_pod,
 )
 from .problems import describe_path, field_errors
-from .state import Comparison, Conflict, Outcome, WhatIf, WorkshopState, blank, to_yaml
+from .state import Comparison, Conflict, Outcome, Version, WhatIf, WorkshopState, blank, team_summary, to_yaml
 
 if TYPE_CHECKING:
-    from .app import Workshop, open_error_html, start
+    from .app import Workshop, open_error_html, start, start_screen
 
 # The names the front end provides, loaded on first use (see __getattr__).
-_FRONT_END = ("Workshop", "open_error_html", "start")
+_FRONT_END = ("Workshop", "open_error_html", "start", "start_screen")
 
 __all__ = [
-    "Change", "Comparison", "Conflict", "Outcome", "WhatIf", "Workshop", "WorkshopError", "WorkshopState",
+    "Change", "Comparison", "Conflict", "Outcome", "Version", "WhatIf", "Workshop", "WorkshopError", "WorkshopState",
     "add_person", "add_pod", "blank", "combine", "describe_path", "edit_person", "edit_pod", "field_errors",
     "give_role", "move_person", "open_error_html", "remove_person", "remove_pod", "set_answer", "set_fact",
-    "set_role_share", "split_pod", "start", "to_yaml",
+    "set_role_share", "split_pod", "start", "start_screen", "team_summary", "to_yaml",
 ]
 
 

@@ -28,6 +28,12 @@ class HandoutTab(Tab):
                                      layout=w.Layout(width="460px")).add_class("podcheck-handout-folder")
         self.handout_html = w.Checkbox(value=True, description="HTML page", indent=False)
         self.handout_pdf = w.Checkbox(value=True, description="PDF to print or mail", indent=False)
+        # For a hand-out that goes beyond the room: nobody named, the report otherwise the same.
+        self.handout_names = w.Dropdown(options=[("as given", "full"), ("initials only (B.C.)", "initials"),
+                                                 ("roles only (Technologist 2)", "roles")],
+                                        value="full", description="People's names",
+                                        style={"description_width": "initial"},
+                                        layout=w.Layout(width="360px")).add_class("podcheck-handout-names")
         write = w.Button(description="Write the hand-out", icon="file", button_style="primary",
                          layout=w.Layout(width="auto")).add_class("podcheck-handout-write")
         write.on_click(lambda _: self.write_handout())
@@ -35,7 +41,9 @@ class HandoutTab(Tab):
         self.handout_status = w.HTML().add_class("podcheck-handout-status")
         return w.VBox([
             note("Writes the report for the team as it stands now, to hand out at the end."),
-            self.handout_folder, w.HBox([self.handout_html, self.handout_pdf]), write, self.handout_status,
+            self.handout_folder, w.HBox([self.handout_html, self.handout_pdf]), self.handout_names,
+            note("Hide names when the hand-out goes further than the people in the room."), write,
+            self.handout_status,
             self.handout_links,
         ])
 
@@ -69,7 +77,8 @@ class HandoutTab(Tab):
                     return {}
         try:
             written: dict[str, Path] = render.write_unit_reports(self.state.result, self.state.model,
-                                                                 Path(self.handout_folder.value), formats=formats)
+                                                                 Path(self.handout_folder.value), formats=formats,
+                                                                 names=self.handout_names.value)
         except (OSError, InputError) as exc:
             return self._handout_problem(f"Could not write the hand-out: {exc}")
         here = Path.cwd().resolve()

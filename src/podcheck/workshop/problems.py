@@ -45,7 +45,9 @@ def describe_path(data: Data, path: str) -> str:
             if name and kind == "person":
                 words.append(str(name))
             else:
-                words.append(f"pod {name}" if name else f"{kind} #{following + 1}")
+                # "pod CRM", but "Pod 1" rather than "pod Pod 1"
+                named = str(name) if name and "pod" in str(name).lower().split() else f"pod {name}"
+                words.append(named if name else f"{kind} #{following + 1}")
             i += 2
             continue
         words.append(str(part).replace("_", " "))

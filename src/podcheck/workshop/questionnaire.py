@@ -10,6 +10,7 @@ from ..catalog import DEFAULT_RUBRIC, questions
 from ..render.fragments import fragment
 from . import changes as ch
 from .controls import as_text, lines_html, note, show
+from .session import SessionStep
 from .tab import Tab
 
 NOT_ANSWERED = 0  # the toggle's value for "not answered": below the scale, and false like a missing answer
@@ -23,6 +24,7 @@ class QuestionnaireTab(Tab):
         self.answer_errors: dict[str, w.HTML] = {}
         self.answer_scores: dict[str, w.ToggleButtons] = {}
         self.answer_notes: dict[str, w.Text] = {}
+        self.question_boxes: dict[str, w.Widget] = {}
         scale = DEFAULT_RUBRIC.answer_scale  # fixed by the file format, so every rubric shares it
         points = range(scale.lowest, scale.highest + 1)
         items: list[w.Widget] = [note(
@@ -42,9 +44,16 @@ class QuestionnaireTab(Tab):
             self.answer_fields[f"answers.{q.id}.score"] = (score, "score")
             self.answer_fields[f"answers.{q.id}.note"] = (why, "note")
             question = w.HTML(fragment("workshop/question", q=q, scale=scale))
-            items.append(w.VBox([question, score, why, err]).add_class("podcheck-question"))
+            self.question_boxes[q.id] = w.VBox([question, score, why, err]).add_class("podcheck-question")
+            items.append(self.question_boxes[q.id])
         items.append(survey_box())
         return w.VBox(items)
+
+    def _filter_questions(self, step: SessionStep | None) -> None:
+        """A guided step with questions of its own shows only those; otherwise every question shows."""
+        wanted = set(step.questions) if step is not None and step.questions else None
+        for qid, box in self.question_boxes.items():
+            show(box.layout, display="" if wanted is None or qid in wanted else "none")
 
     def _sync_answers(self, data: dict[str, Any]) -> None:
         """Show each question's score and note as the file has them."""

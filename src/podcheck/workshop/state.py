@@ -39,6 +39,7 @@ from .problems import describe_path, field_errors
 
 HISTORY_DIR = ".history"
 HISTORY_KEEP = 50
+UNDO_KEEP = 200  # steps of undo kept in memory; earlier versions stay reachable through .history/
 FILE_HEADER = (
     "# Saved by the podcheck workshop after every accepted edit.\n"
     "# The versions it replaced are in the .history/ folder beside this file.\n"
@@ -81,6 +82,39 @@ class Outcome:
         if self.conflict:
             return self.conflict.message
         return "Saved." if self.saved else "Up to date."
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step that undo (or redo) can take: what the change was, and the team as it was on the other side."""
+
+    description: str
+    data: Data
+
+
+@dataclass(frozen=True)
+class Version:
+    """An earlier version of the file, kept in .history/: when it was replaced, by what (if this session
+    knows), and how big the team was then."""
+
+    path: Path
+    replaced_at: dt.datetime | None
+    replaced_by: str | None
+    summary: str
+
+
+def team_summary(data: Data) -> str:
+    """'12 people in 2 pods': the size of a team in file form, in words."""
+    people = [p for p in data.get("people") or [] if isinstance(p, dict)] if isinstance(data, dict) else []
+    pods = [p for p in data.get("pods") or [] if isinstance(p, dict)] if isinstance(data, dict) else []
+    return (f"{len(people)} {'person' if len(people) == 1 else 'people'} in "
+            f"{len(pods)} pod{'' if len(pods) == 1 else 's'}")
+
+
+def _replace_all(data: Data, with_: Data) -> None:
+    """Make `data` (in place, as changes work) a copy of `with_`."""
+    data.clear()
+    data.update(copy.deepcopy(with_))
 
 
 # ---------------------------------------------------------------- before and after a what-if
@@ -179,6 +213,13 @@ class WorkshopState:
         # Hash of the file as this state last read or wrote it; None: never seen, so never overwritten.
         self._seen: str | None = None
         self._validate()
+        # Undo and redo: the team before each accepted change, and after each undone one. `_accepted` is the
+        # team as last accepted (a draft with problems is never a step of its own; undo drops it).
+        self._done: list[Step] = []
+        self._undone: list[Step] = []
+        self._accepted: Data | None = copy.deepcopy(self.data) if self.valid else None
+        self._replaced_by: dict[str, str] = {}  # .history/ file name → the change that replaced that version
+        self._saving_for: str | None = None
 
     # -- opening
 
@@ -231,8 +272,10 @@ class WorkshopState:
 
     # -- editing
 
-    def apply(self, change: Change, *, save: bool = True) -> Outcome:
-        """Make a change; if the unit is then valid, re-assess and (by default) save it."""
+    def apply(self, change: Change, *, save: bool = True, record: bool = True) -> Outcome:
+        """Make a change; if the unit is then valid, re-assess and (by default) save it.
+
+        An accepted change can be undone (`record=False` is for undo and redo themselves)."""
         candidate = copy.deepcopy(self.data)
         try:
             change.apply(candidate)
@@ -243,10 +286,95 @@ class WorkshopState:
         if self.problems:
             return Outcome(False, problems=list(self.problems))
         self.revision += 1
+        if record and self._accepted is not None:
+            self._done.append(Step(change.description, self._accepted))
+            del self._done[:-UNDO_KEEP]
+            self._undone.clear()
+        self._accepted = copy.deepcopy(self.data)
         if not save:
             return Outcome(True)
-        saved = self.save()
+        self._saving_for = change.description
+        try:
+            saved = self.save()
+        finally:
+            self._saving_for = None
         return Outcome(True, saved=saved, conflict=self.conflict)
+
+    # -- undo, redo and earlier versions
+
+    @property
+    def can_undo(self) -> bool:
+        """There is a change (or a draft with problems) to take back."""
+        return bool(self._done) or (not self.valid and self._accepted is not None)
+
+    @property
+    def can_redo(self) -> bool:
+        """An undone change can be made again."""
+        return bool(self._undone)
+
+    @property
+    def undo_description(self) -> str | None:
+        """What undo would take back, in the change's words."""
+        if not self.valid and self._accepted is not None:
+            return "the edit not saved yet"
+        return self._done[-1].description if self._done else None
+
+    @property
+    def redo_description(self) -> str | None:
+        """What redo would make again."""
+        return self._undone[-1].description if self._undone else None
+
+    def _put_back(self, data: Data, description: str) -> Outcome:
+        return self.apply(Change(description, lambda d: _replace_all(d, data)), record=False)
+
+    def undo(self) -> Outcome:
+        """Take back the last accepted change (or drop a draft with problems), and save."""
+        if not self.valid and self._accepted is not None:
+            return self._put_back(self._accepted, "put back the team as last saved")
+        if not self._done:
+            return Outcome(False, refused="Nothing to undo.")
+        step, current = self._done.pop(), self._accepted
+        outcome = self._put_back(step.data, f"undo {step.description}")
+        if outcome.accepted and current is not None:
+            self._undone.append(Step(step.description, current))
+        elif not outcome.accepted:
+            self._done.append(step)
+        return outcome
+
+    def redo(self) -> Outcome:
+        """Make the last undone change again, and save."""
+        if not self._undone:
+            return Outcome(False, refused="Nothing to redo.")
+        step, current = self._undone.pop(), self._accepted
+        outcome = self._put_back(step.data, f"redo {step.description}")
+        if outcome.accepted and current is not None:
+            self._done.append(Step(step.description, current))
+        elif not outcome.accepted:
+            self._undone.append(step)
+        return outcome
+
+    def versions(self) -> list[Version]:
+        """Earlier versions of the file in .history/, newest first, each with the team's size then."""
+        out = []
+        for path in reversed(self.history()):
+            match = re.search(r"-(\d{8}-\d{6}-\d{6})(?:-\d+)?$", path.stem)
+            when = dt.datetime.strptime(match.group(1), "%Y%m%d-%H%M%S-%f") if match else None
+            try:
+                data, _ = read_yaml_mapping(path)
+                summary = team_summary(data)
+            except (InputError, OSError):
+                summary = "cannot be read"
+            out.append(Version(path, when, self._replaced_by.get(path.name), summary))
+        return out
+
+    def restore(self, version: Version) -> Outcome:
+        """Go back to an earlier version of the file; itself a change, so undo returns to where the team was."""
+        try:
+            data, _ = read_yaml_mapping(version.path)
+        except (InputError, OSError) as exc:
+            return Outcome(False, refused=f"Cannot read that version: {exc}")
+        when = f" of {version.replaced_at:%H:%M:%S}" if version.replaced_at else ""
+        return self.apply(Change(f"go back to the version{when}", lambda d: _replace_all(d, data)))
 
     # -- saving
 
@@ -314,11 +442,17 @@ class WorkshopState:
             return Outcome(False, refused=f"Cannot reload {self.file_name}: {where}{problem.message}{line}.")
         except OSError as exc:
             return Outcome(False, refused=f"Cannot reload {self.file_name}: {exc.strerror or exc}.")
+        before = self._accepted
         self.data = copy.deepcopy(data)
         self.model, self.result = None, None
         self._validate()
         self.revision += 1
         self._seen, self.conflict = seen, None
+        if self.valid:
+            if before is not None and before != self.data:
+                self._done.append(Step("reload the file", before))
+                self._undone.clear()
+            self._accepted = copy.deepcopy(self.data)
         return Outcome(True)
 
     def keep_mine(self) -> Outcome:
@@ -351,6 +485,8 @@ class WorkshopState:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         target = self._free_name(f"{self.path.stem}-{stamp}")
         write_atomic(target, old, mode=self.path.stat().st_mode & 0o777)  # as private as the roster
+        if self._saving_for:
+            self._replaced_by[target.name] = self._saving_for
         for stale in self.history()[: -self.history_keep or None]:
             stale.unlink(missing_ok=True)
 

@@ -15,6 +15,7 @@ import ipywidgets as w
 from ..render.fragments import fragment
 from .changes import Change
 from .state import Outcome, WorkshopState
+from .words import plain, reword
 
 
 class Tab:
@@ -44,12 +45,12 @@ class Tab:
         outcome = self.state.apply(change)
         self.sync()
         if outcome.refused:
-            self.say(outcome.refused, bad=True)
+            self.say(plain(outcome.refused), bad=True)
         elif outcome.problems or outcome.conflict:
             self.say(outcome.message, bad=True)
         else:
             when = self.state.saved_at.strftime("%H:%M:%S") if self.state.saved_at else ""
-            self.say(f"{change.description[:1].upper()}{change.description[1:]}. Saved {when}.")
+            self.say(f"{reword(change.description)}. Saved {when}.")
         self.last_cycle_ms = (time.perf_counter() - started) * 1000
         return outcome
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -30,19 +31,32 @@ from .controls import (
     show,
 )
 from .tab import Tab
+from .words import pod_words
 
 Fields = dict[str, tuple[w.Widget, str]]  # a field's path in the file → its widget and how problems name it
+DOUBLE_CLICK_S = 0.6  # two removals of the same row closer than this are one double click
 BACKLOG = (("open", "Requests waiting"), ("added_per_quarter", "New requests a quarter"),
            ("delivered_per_quarter", "Delivered a quarter"))
 
 
-def _describe(tab: Tab, area: str, index: int, change: ch.Change, what: str) -> ch.Change:
-    """The change described as the room says it: with the person's or the pod's name."""
+def _name(tab: Tab, area: str, index: int) -> str:
+    """The person's or the pod's name as the room says it."""
     items = tab.state.data.get(area, [])
     item = items[index] if index < len(items) and isinstance(items[index], dict) else {}
     if area == "pods":
-        return ch.Change(f"pod {item.get('name') or index + 1}: {what}", change.apply)
-    return ch.Change(f"{item.get('name') or f'person {index + 1}'}: {what}", change.apply)
+        return pod_words(item.get("name") or index + 1)
+    return str(item.get("name") or f"person {index + 1}")
+
+
+def _describe(tab: Tab, area: str, index: int, change: ch.Change, what: str) -> ch.Change:
+    """The change described as the room says it: with the person's or the pod's name."""
+    return ch.Change(f"{_name(tab, area, index)}: {what}", change.apply)
+
+
+def _removal(tab: Tab, area: str, index: int) -> ch.Change:
+    """Removing a person or a pod, described by name ('remove Bo Chen', 'remove pod Orders')."""
+    change = ch.remove_pod(index) if area == "pods" else ch.remove_person(index)
+    return ch.Change(f"remove {_name(tab, area, index)}", change.apply)
 
 
 class PodRow:
@@ -58,8 +72,8 @@ class PodRow:
                                     layout=lay(width="100px")).add_class("podcheck-pod-lead-load")
         self.projects = w.Text(placeholder="?", continuous_update=False,
                                layout=lay(width="70px")).add_class("podcheck-pod-projects")
-        self.remove = w.Button(description="Remove", icon="trash",
-                               layout=lay(width="95px")).add_class("podcheck-remove-pod")
+        self.remove = w.Button(description="Remove", icon="trash", tooltip="Remove this pod",
+                               layout=lay(width="auto")).add_class("podcheck-remove-pod")
         self.errors = w.HTML().add_class("podcheck-error")
         self.box = w.VBox([line([self.name, self.focus, self.lead_load, self.projects, self.remove]),
                            self.errors]).add_class("podcheck-pod")
@@ -72,7 +86,7 @@ class PodRow:
         tab.watch(self.lead_load, lambda v: named(ch.edit_pod(self.index, lead_load=v), f"lead load {v}"))
         tab.watch(self.projects, lambda v: named(ch.edit_pod(self.index, active_projects=as_count(v)),
                                                  f"active projects {v or 'unknown'}"))
-        self.remove.on_click(lambda _: tab.change(named(ch.remove_pod(self.index), "removed")))
+        self.remove.on_click(lambda _: tab.remove("pods", self.index))
 
     def fields(self) -> Fields:
         """This row's fields by path, with their labels."""
@@ -89,6 +103,7 @@ class PodRow:
         show(self.lead_load, options=options(LEAD_LOAD, pod.get("lead_load"), blank=None))
         show(self.lead_load, value=as_text(pod.get("lead_load") or "normal"))
         show(self.projects, value=as_text(pod.get("active_projects")))
+        show(self.remove, tooltip=f"Remove {pod_words(pod.get('name') or 'this pod')}")
 
 
 class PlaceRow:
@@ -110,7 +125,7 @@ class PlaceRow:
             # The share is set in this pod only (contract 5.3: set-role with a pod, for people in several pods).
             tab.watch(slider, lambda v, role=role: _describe(
                 tab, "people", person.index, ch.set_role_share(person.index, role, v / 100, pod=self.pod),
-                f"{v}% {role} in pod {self.pod}" if v else f"no longer {role} in pod {self.pod}"))
+                f"{v}% {role} in {pod_words(self.pod)}" if v else f"no longer {role} in {pod_words(self.pod)}"))
 
     def fields(self, person: str) -> Fields:
         """This pod's fields by path, with their labels."""
@@ -123,7 +138,7 @@ class PlaceRow:
         """Show this assignment: its pod (and membership) and the person's share per role there."""
         self.pod = as_text(assignment.get("pod"))
         helper = " (part-time helper)" if assignment.get("member") == "extended" else ""
-        show(self.caption, value=f"in pod <b>{html.escape(self.pod)}</b>{helper}")
+        show(self.caption, value=f"in <b>{html.escape(pod_words(self.pod))}</b>{helper}")
         roles = assignment.get("roles") if isinstance(assignment.get("roles"), dict) else {}
         for role, slider in self.shares.items():
             show(slider, value=percent(roles.get(role)))
@@ -171,23 +186,32 @@ class PersonRow:
         def named(change: ch.Change, what: str) -> ch.Change:
             return _describe(tab, "people", self.index, change, what)
 
+        def said(key: str, value: str) -> str:
+            """'now a part-time helper', 'in pod Orders', 'reports to Hana Ito': an edit as the room says it."""
+            if key == "member":
+                return f"now a {MEMBER_WORDS.get(value, value)}"
+            if key == "pod":
+                return f"in {pod_words(value)}" if value else "in no pod"
+            return f"{key.replace('_', ' ')} {value or 'not given'}"
+
         for key in self.TEXTS:
-            tab.watch(getattr(self, key), lambda v, key=key: named(
-                ch.edit_person(self.index, **{key: v}), f"{key.replace('_', ' ')} {v or 'cleared'}"))
+            tab.watch(getattr(self, key),
+                      lambda v, key=key: named(ch.edit_person(self.index, **{key: v}), said(key, v)))
         for key, attr in self.FLAGS:
-            tab.watch(getattr(self, attr), lambda v, key=key: named(
-                ch.edit_person(self.index, **{key: FLAG[v]}), f"{key.replace('_', ' ')} {v or 'unknown'}"))
+            words = TRAINING if key == "integration_training" else OWNS
+            tab.watch(getattr(self, attr), lambda v, key=key, words=words: named(
+                ch.edit_person(self.index, **{key: FLAG[v]}), words[v] if v else f"{key.replace('_', ' ')} unknown"))
         for role, slider in self.shares.items():
             tab.watch(slider, lambda v, role=role: named(
                 ch.set_role_share(self.index, role, v / 100), f"{v}% {role}" if v else f"no longer {role}"))
-        self.remove.on_click(lambda _: tab.change(named(ch.remove_person(self.index), "removed")))
+        self.remove.on_click(lambda _: tab.remove("people", self.index))
 
     def fields(self) -> Fields:
         """This row's fields by path, with their labels."""
         p = f"people[{self.index}]"
         out = {f"{p}.{k}": (getattr(self, k), k.replace("_", " ")) for k in self.TEXTS}
         out.update({f"{p}.{key}": (getattr(self, attr), key.replace("_", " ")) for key, attr in self.FLAGS})
-        out[f"{p}.roles"] = (self.roles_box, "roles")
+        out[f"{p}.roles"] = (self.roles_box, "")  # its problems already say "role sliders"
         out.update({f"{p}.roles.{r}": (s, f"{r} share") for r, s in self.shares.items()})
         out[f"{p}.assignments"] = (self.places_box, "pods")
         for place in self.place_rows:
@@ -211,6 +235,7 @@ class PersonRow:
         """Show this person's data, with the current pods and people to choose from."""
         name = as_text(person.get("name"))
         show(self.name, value=name)
+        show(self.remove, tooltip=f"Remove {name or 'this person'}")
         places = self._assignments(person)
         if places is None:
             show(self.pod, options=options(pods, person.get("pod"), blank="— no pod —"), disabled=False)
@@ -259,6 +284,9 @@ class PersonRow:
 
 class TeamTab(Tab):
     """Organisation facts, pods and people, with a line to add a pod and one to add a person."""
+
+    undo_button: w.Button
+    _last_removal: tuple[str, int, float] | None = None
 
     def _team_tab(self) -> w.Widget:
         lay = w.Layout
@@ -328,10 +356,15 @@ class TeamTab(Tab):
             note("Add someone", "podcheck-panel-title"),
             line([self.new_name, self.new_pod_choice, self.new_member, self.new_role, self.new_share, add_person]),
         ])
-        sections = w.Accordion(children=[w.VBox(facts), pods, people], selected_index=2).add_class("podcheck-sections")
-        for i, title in enumerate(("Organisation facts", "Pods", "People and their roles")):
-            sections.set_title(i, title)
-        return w.VBox([sections])
+        # Sections rather than an accordion: a guided step shows the ones it needs (guide.py), the rest hide.
+        self.team_sections = {
+            "facts": w.VBox([note("Organisation facts", "podcheck-section-title"), *facts]),
+            "pods": w.VBox([note("Pods", "podcheck-section-title"), pods]),
+            "people": w.VBox([note("People and their roles", "podcheck-section-title"), people]),
+        }
+        for part, section in self.team_sections.items():
+            section.add_class(f"podcheck-section-{part}")
+        return w.VBox(list(self.team_sections.values())).add_class("podcheck-sections")
 
     def _sync_team(self, data: dict[str, Any], pods: list[dict[str, Any]], people: list[dict[str, Any]],
                    pod_names: list[str], person_names: list[str]) -> None:
@@ -346,7 +379,7 @@ class TeamTab(Tab):
             show(person_row.box.layout, display="" if shown else "none")
         self._sync_facts(data, person_names)
         named = [p for p in pod_names if p]
-        show(self.pod_filter, options=[("everyone", "")] + [(f"pod {p}", p) for p in named])
+        show(self.pod_filter, options=[("everyone", "")] + [(pod_words(p), p) for p in named])
         show(self.new_pod_choice, options=[("— no pod —", "")] + [(p, p) for p in named])
         if not self.new_pod_choice.value and named:
             self.new_pod_choice.value = named[0]
@@ -406,6 +439,22 @@ class TeamTab(Tab):
                 show(each.errors, value=lines_html(lines))
         for path in self.fact_fields:
             show(self.fact_errors[path], value=lines_html(errors.get(path, [])))
+
+    def remove(self, area: str, index: int) -> None:
+        """Remove a person or a pod; focus goes to Undo, so the next click or key press cannot remove another."""
+        now = time.monotonic()
+        last = self._last_removal
+        # A double click on a trash button arrives as two clicks on the same row, the second after the row
+        # already shows the next person: take it for one.
+        if last is not None and last[:2] == (area, index) and now - last[2] < DOUBLE_CLICK_S:
+            return
+        self._last_removal = (area, index, now)
+        name = _name(self, area, index)
+        outcome = self.change(_removal(self, area, index))
+        if outcome.accepted:
+            when = self.state.saved_at.strftime("%H:%M:%S") if self.state.saved_at else ""
+            self.say(f"Removed {name}. Saved {when}. Undo brings {name} back.")
+            self.undo_button.focus()
 
     def _add_pod(self) -> None:
         name = self.new_pod.value.strip()
