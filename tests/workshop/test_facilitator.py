@@ -186,3 +186,55 @@ def test_a_new_assessment_from_the_start_screen_without_typing_code(lab, page):
     expect(page.locator(".podcheck-stage")).to_contain_text("not enough facts", timeout=WAIT)
     shots("new-assessment-opened")
     assert load(created)["people"] == []
+
+
+def test_a_plan_step_tried_then_kept_and_undone(lab, page):
+    shots = Shots(page)
+    team = lab.root / "team.yaml"
+    open_start_screen(lab, page)
+    page.click(".podcheck-start-continue")
+    expect(page.locator(".podcheck-person")).to_have_count(12, timeout=WAIT)
+    before = team.read_bytes()
+
+    def ivy() -> dict:
+        return next(p for p in load(team)["people"] if p["name"] == "Ivy Jones")["roles"]
+
+    # The guided step for the plan opens the Plan tab, which works the plan out as it is shown.
+    page.select_option(".podcheck-guide-step select", label="8. Plan and what-if")
+    steps = page.locator(".podcheck-plan-change")
+    expect(steps).to_have_count(2, timeout=WAIT)
+    first = steps.nth(0)
+    expect(first).to_contain_text("Ivy Jones stops acting as analyst")
+    expect(first).to_contain_text("Owner: Flo Gray")
+    expect(first).to_contain_text("After this step: stage 4")
+    shots("plan")
+
+    # Try step 1: the team now beside the team after it, under the step; the file is untouched.
+    first.locator(".podcheck-plan-try").click()
+    trial = first.locator(".podcheck-plan-trial")
+    expect(trial).to_contain_text("After this step", timeout=WAIT)
+    expect(trial).to_contain_text("score 70 → 90")
+    expect(first.locator(".podcheck-plan-try")).to_have_text("Hide the comparison")
+    trial.scroll_into_view_if_needed()
+    assert in_view(page, trial)
+    shots("plan-step-tried")
+    assert team.read_bytes() == before
+
+    # Keep it: one change, saved, in the room's words; the plan is worked out again for the new team.
+    first.locator(".podcheck-plan-keep").click()
+    status = page.locator(".podcheck-status")
+    expect(status).to_contain_text("Plan step 1: Ivy Jones gives up the analyst role", timeout=WAIT)
+    wait_until(lambda: ivy() == {"technologist": 1.0}, "step 1 in the file")
+    expect(steps).to_have_count(1, timeout=WAIT)
+    expect(steps.nth(0)).to_contain_text("Train Gus Hall")
+    expect(page.locator(".podcheck-stage .podcheck-score")).to_have_text("90", timeout=WAIT)
+    shots("plan-step-kept")
+
+    # Undo takes the whole step back, on screen and in the file.
+    page.click(".podcheck-undo")
+    expect(status).to_contain_text("Undone: plan step 1", timeout=WAIT)
+    wait_until(lambda: ivy() == {"analyst": 0.5, "technologist": 0.5}, "step 1 undone in the file")
+    expect(steps).to_have_count(2, timeout=WAIT)
+    shots("plan-step-undone")
+    text = page.locator(".podcheck-workshop").inner_text()
+    assert "Traceback" not in text and not re.search(r"dual-role\.|set-role|people\[\d+\]", text)
