@@ -231,8 +231,12 @@ def test_a_plan_step_tried_then_kept_and_undone(lab, page):
                          for p in ("color", "backgroundColor"))
     assert contrast(text_colour, back) >= 4.5, f"Keep: {text_colour} on {back}"
 
-    # Keep it: one change, saved, in the room's words; the plan is worked out again for the new team.
-    first.locator(".podcheck-plan-keep").click()
+    # Keep it, by keyboard from the Try button: one change, saved, in the room's words; the plan is worked out
+    # again for the new team.
+    expect(first.locator(".podcheck-plan-try")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(keep).to_be_focused()
+    page.keyboard.press("Enter")
     status = page.locator(".podcheck-status")
     expect(status).to_contain_text("Plan step 1: Ivy Jones gives up the analyst role", timeout=WAIT)
     wait_until(lambda: ivy() == {"technologist": 1.0}, "step 1 in the file")
