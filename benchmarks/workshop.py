@@ -11,6 +11,10 @@ Compared side by side in one run:
                     JSON-encoded, as the real comm would
   … guided step     the same with a session step chosen (its panel re-rendered with its findings)
   remove + undo     a person removed with the trash button, then Undo pressed: two full cycles
+  plan …            the plan (podcheck.plan.with_plan) for the tidy unit and for an untidy one (dual roles,
+                    untrained technologists, lines not reported); the workshop works it out only when its
+                    Plan tab is shown, never on an edit
+  Plan tab …        an edit on the Team tab, then the Plan tab shown: the edit's cycle, the plan, its rows
 
   browser           (--browser) the same slider edit typed in JupyterLab in headless Chromium, timed
                     from the key press until the page shows the change: websocket, kernel and DOM
@@ -71,6 +75,20 @@ def unit(people: int) -> dict:
     return {"schema": "podcheck/1", "organization": "Bench Co", "unit": "Fifty", "assessed_on": "2026-11-27",
             "head_of_integration": "Head Person", "context": {"platform": "ipaas", "process": "defined"},
             "pods": pods, "people": staff}
+
+
+def untidy(data: dict) -> dict:
+    """The same unit with findings for the plan to work on: in every pod one person holds two roles, and in
+    every other pod the technologists have no integration training and nobody says whom they report to."""
+    out = json.loads(json.dumps(data))
+    for i, person in enumerate(out["people"][1:]):
+        pod = int(person["name"].split()[1].split("-")[0]) if person["name"].startswith("Person") else 0
+        if i % 7 == 4:
+            person["roles"] = {"analyst": 0.5, "technologist": 0.5}
+        if pod % 2:
+            person.pop("integration_training", None)
+            person.pop("reports_to", None)
+    return out
 
 
 def timed(fn: object, n: int) -> list[float]:
@@ -204,6 +222,30 @@ def main() -> None:
         assert len(ui.state.data["people"]) == args.people
 
     rows.append(("remove + undo (2 cycles)", timed(remove_and_undo, max(10, args.edits // 4))))
+
+    from podcheck.plan import with_plan
+
+    messy = untidy(data)
+    messy_model = podcheck.parse_assessment(messy)
+    messy_result = podcheck.assess(messy_model)
+    steps = len(with_plan(messy_result, messy_model).plan)
+    plans = max(5, args.edits // 10)
+    rows.append(("plan, tidy unit (no steps)", timed(lambda: with_plan(podcheck.assess(model), model), plans)))
+    rows.append((f"plan, untidy unit ({steps} steps)",
+                 timed(lambda: with_plan(messy_result, messy_model), plans)))
+    messy_path = folder / "untidy.yaml"
+    messy_path.write_text(yaml.safe_dump(messy, sort_keys=False), encoding="utf-8")
+    planner = workshop.Workshop(ws.WorkshopState.open(messy_path, history_keep=20))
+    messy_slider = planner.person_rows[2].shares["technologist"]
+    messy_values = iter([50, 100] * (plans + 2))
+
+    def edit_then_show_plan() -> None:
+        planner.tabs.selected_index = 0
+        messy_slider.value = next(messy_values)
+        planner.tabs.selected_index = planner.PLAN_TAB
+        assert len(planner.plan_rows) >= steps
+
+    rows.append(("Plan tab shown after an edit", timed(edit_then_show_plan, plans)))
 
     base = statistics.median(rows[0][1])
     print(f"{args.people} people in {len(model.pods)} pods; {args.edits} edits each; "

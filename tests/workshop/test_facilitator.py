@@ -21,6 +21,7 @@ from playwright.sync_api import Locator, Page, expect
 from podcheck.workshop import launcher as workshop_server
 
 from .test_browser import NOTEBOOK, WAIT, WAIT_S, Served, Shots, run_all, set_share, wait_for_kernel, wait_until
+from .test_facilitator_widgets import contrast
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -65,6 +66,11 @@ def in_view(page: Page, locator: Locator) -> bool:
     """The element's box overlaps the browser's window (what the room sees)."""
     box = locator.bounding_box()
     return box is not None and box["y"] < VIEW["height"] and box["y"] + box["height"] > 0 and box["height"] > 20
+
+
+def hex_colour(css: str) -> str:
+    """'rgb(46, 125, 50)' as '#2e7d32'."""
+    return "#" + "".join(f"{int(c):02x}" for c in re.findall(r"\d+", css)[:3])
 
 
 def load(path: Path) -> dict:
@@ -186,3 +192,76 @@ def test_a_new_assessment_from_the_start_screen_without_typing_code(lab, page):
     expect(page.locator(".podcheck-stage")).to_contain_text("not enough facts", timeout=WAIT)
     shots("new-assessment-opened")
     assert load(created)["people"] == []
+
+
+def test_a_plan_step_tried_then_kept_and_undone(lab, page):
+    shots = Shots(page)
+    team = lab.root / "team.yaml"
+    open_start_screen(lab, page)
+    page.click(".podcheck-start-continue")
+    expect(page.locator(".podcheck-person")).to_have_count(12, timeout=WAIT)
+    before = team.read_bytes()
+
+    def ivy() -> dict:
+        return next(p for p in load(team)["people"] if p["name"] == "Ivy Jones")["roles"]
+
+    # The guided step for the plan opens the Plan tab, which works the plan out as it is shown.
+    page.select_option(".podcheck-guide-step select", label="8. Plan and what-if")
+    steps = page.locator(".podcheck-plan-change")
+    expect(steps).to_have_count(2, timeout=WAIT)
+    first = steps.nth(0)
+    expect(first).to_contain_text("Ivy Jones stops acting as analyst")
+    expect(first).to_contain_text("Owner: Flo Gray")
+    expect(first).to_contain_text("After this step: stage 4")
+    shots("plan")
+
+    # Try step 1: the team now beside the team after it, under the step; the file is untouched.
+    first.locator(".podcheck-plan-try").click()
+    trial = first.locator(".podcheck-plan-trial")
+    expect(trial).to_contain_text("After this step", timeout=WAIT)
+    expect(trial).to_contain_text("score 70 → 90")
+    expect(first.locator(".podcheck-plan-try")).to_have_text("Hide the comparison")
+    # The room sees the step, its buttons and the comparison's summary together.
+    first.locator(".podcheck-plan-buttons").evaluate("e => e.scrollIntoView({block: 'center'})")
+    assert in_view(page, first.locator(".podcheck-plan-title")) and in_view(page, trial)
+    shots("plan-step-tried")
+    assert team.read_bytes() == before
+    keep = first.locator(".podcheck-plan-keep")
+    text_colour, back = (hex_colour(keep.evaluate(f"e => getComputedStyle(e).{p}"))
+                         for p in ("color", "backgroundColor"))
+    assert contrast(text_colour, back) >= 4.5, f"Keep: {text_colour} on {back}"
+
+    # Keep it, by keyboard from the Try button: one change, saved, in the room's words; the plan is worked out
+    # again for the new team.
+    expect(first.locator(".podcheck-plan-try")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(keep).to_be_focused()
+    page.keyboard.press("Enter")
+    status = page.locator(".podcheck-status")
+    expect(status).to_contain_text("Plan step 1: Ivy Jones gives up the analyst role", timeout=WAIT)
+    wait_until(lambda: ivy() == {"technologist": 1.0}, "step 1 in the file")
+    expect(steps).to_have_count(1, timeout=WAIT)
+    expect(steps.nth(0)).to_contain_text("Train Gus Hall")
+    expect(page.locator(".podcheck-stage .podcheck-score")).to_have_text("90", timeout=WAIT)
+    shots("plan-step-kept")
+
+    # Undo takes the whole step back, on screen and in the file.
+    page.click(".podcheck-undo")
+    expect(status).to_contain_text("Undone: plan step 1", timeout=WAIT)
+    wait_until(lambda: ivy() == {"analyst": 0.5, "technologist": 0.5}, "step 1 undone in the file")
+    expect(steps).to_have_count(2, timeout=WAIT)
+    shots("plan-step-undone")
+
+    # Five tabs, in large type too: every tab's title is shown in full, not cut off.
+    labels = page.locator(".podcheck-tabs .lm-TabBar-tabLabel")
+    expect(labels).to_have_count(5)
+    for large in (False, True):
+        if large:
+            page.click(".podcheck-large-toggle")
+            expect(page.locator(".podcheck-workshop")).to_have_class(re.compile(r"podcheck-large"), timeout=WAIT)
+            labels.first.scroll_into_view_if_needed()
+            shots("plan-large-type")
+        for label in labels.all():
+            assert label.evaluate("e => e.scrollWidth <= e.clientWidth"), f"tab title cut: {label.inner_text()}"
+    text = page.locator(".podcheck-workshop").inner_text()
+    assert "Traceback" not in text and not re.search(r"dual-role\.|set-role|people\[\d+\]", text)

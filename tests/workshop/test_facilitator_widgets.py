@@ -77,7 +77,7 @@ def test_a_guided_step_shows_its_part_of_the_form_its_findings_and_questions(tmp
     assert ui.guide.value == "questionnaire" and ui.tabs.selected_index == 1
     assert all(box.layout.display != "none" for box in ui.question_boxes.values())
     ui.guide.value = "handout"
-    assert ui.tabs.selected_index == 3 and ui.guide_next.disabled
+    assert ui.tabs.selected_index == 4 and ui.guide_next.disabled  # after the Plan tab
 
 
 def test_words_the_room_reads_name_people_pods_and_questions_in_percent(tmp_path):

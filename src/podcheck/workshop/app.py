@@ -6,7 +6,7 @@ Widgets carry stable `podcheck-*` CSS classes for styling and for the browser te
 
 The screen, as a room sees it on a projector: a headline (stage, score or "not enough facts", high
 findings), the status line with undo and redo, the guided session's step, then the editor (tabs from
-team.py, questionnaire.py, whatif.py, handout.py) beside the live result, which stays in view while the
+team.py, questionnaire.py, whatif.py, plantab.py, handout.py) beside the live result, which stays in view while the
 editor scrolls (templates/workshop/workshop.css; stacked on a narrow screen, where the headline stays).
 """
 
@@ -25,21 +25,22 @@ from .controls import as_text, lines_html, show, style
 from .guide import GuideBar
 from .handout import HandoutTab
 from .history import HistoryBar
+from .plantab import PlanTab
 from .questionnaire import QuestionnaireTab
 from .state import Outcome, WorkshopState
 from .team import Fields, TeamTab
 from .whatif import WhatIfTab
 from .words import plain
 
-# The editor's tabs, in order. A "Plan" tab (the verified plan, each step tried as a what-if) goes between
-# "What if…" and "Hand-out" once podcheck computes plans.
-TABS = ("Team", "Questionnaire", "What if…", "Hand-out")
+# The editor's tabs, in order.
+TABS = ("Team", "Questionnaire", "What if…", "Plan", "Hand-out")
 
 
-class Workshop(TeamTab, QuestionnaireTab, WhatIfTab, HandoutTab, HistoryBar, GuideBar):
+class Workshop(TeamTab, QuestionnaireTab, WhatIfTab, PlanTab, HandoutTab, HistoryBar, GuideBar):
     """The whole front end: headline, status with undo, guided step, editors in tabs beside the live result."""
 
-    TAB_OF = {"facts": 0, "pods": 0, "people": 0, "questionnaire": 1, "whatif": 2, "handout": 3}
+    TAB_OF = {"facts": 0, "pods": 0, "people": 0, "questionnaire": 1, "whatif": 2, "plan": 3, "handout": 4}
+    PLAN_TAB = TAB_OF["plan"]
 
     def __init__(self, state: WorkshopState, output_folder: str | Path = "handouts") -> None:
         self.state = state
@@ -72,10 +73,13 @@ class Workshop(TeamTab, QuestionnaireTab, WhatIfTab, HandoutTab, HistoryBar, Gui
                                    layout=w.Layout(flex_flow="row wrap",
                                                    align_items="center")).add_class("podcheck-conflict")
 
-        tabs = w.Tab(children=[self._team_tab(), self._questions_tab(), self._whatif_tab(), self._handout_tab()])
+        tabs = w.Tab(children=[self._team_tab(), self._questions_tab(), self._whatif_tab(), self._plan_tab(),
+                               self._handout_tab()])
         for i, title in enumerate(TABS):
             tabs.set_title(i, title)
         self.tabs = tabs.add_class("podcheck-tabs")
+        # The plan is worked out when its tab is shown, never on an edit elsewhere (see plantab.py).
+        self.tabs.observe(lambda _: self._sync_plan(), names="selected_index")
         history = self._history_bar()
         guide = self._guide_bar()
         editor = w.VBox([self.general_errors, self.tabs]).add_class("podcheck-editor")
@@ -163,6 +167,7 @@ class Workshop(TeamTab, QuestionnaireTab, WhatIfTab, HandoutTab, HistoryBar, Gui
         show(self.stage, value=fragment("stage", result=result, stale=stale))
         show(self.results, value=plain(fragment("results", result=result)))
         self._refresh_whatif()
+        self._sync_plan()
         self._show_step_panel()
 
 

@@ -5,7 +5,8 @@ file form (a dict). `WorkshopState.apply` runs a change on a copy, validates the
 `parse_assessment`, and then either accepts it (re-assesses and writes the file atomically, keeping
 what it replaced in `.history/`) or keeps it as a draft with problems mapped to field paths, leaving
 the file on disk untouched. A `WhatIf` tries changes on top of the current team and compares before
-and after; nothing reaches the file until `keep()`.
+and after; nothing reaches the file until `keep()`. The plan (podcheck.plan) is worked out on demand,
+once per accepted version (`planned()`); `plan_change` turns its first steps into one change to apply.
 
 The file may change under the workshop: edited by hand, or saved by a second tab or kernel. The state
 remembers the hash of what it last read or wrote, and before each save compares it with the file. If
@@ -27,13 +28,15 @@ from pathlib import Path
 
 from ..assess import assess
 from ..catalog import Rubric
+from ..changes import parse_item
 from ..compare import finding_identity, match_findings
 from ..errors import InputError, Problem
 from ..files.assessment import assessment_yaml, parse_assessment
 from ..files.atomic import read_bounded, write_atomic
 from ..files.safe_yaml import MAX_FILE_BYTES, read_yaml_mapping
 from ..model import SCHEMA, Assessment
-from ..result import Finding, Result
+from ..plan import with_plan
+from ..result import Finding, PlanStep, Result
 from .changes import Change, Data, WorkshopError, combine
 from .problems import describe_path, field_errors
 
@@ -109,6 +112,22 @@ def team_summary(data: Data) -> str:
     pods = [p for p in data.get("pods") or [] if isinstance(p, dict)] if isinstance(data, dict) else []
     return (f"{len(people)} {'person' if len(people) == 1 else 'people'} in "
             f"{len(pods)} pod{'' if len(pods) == 1 else 's'}")
+
+
+def plan_steps(plan: list[PlanStep], upto: int) -> list[Change]:
+    """Plan steps 1..upto that change the team, one Change each, in order (the projection after step `upto`
+    is the team after all of them)."""
+    return [combine([parse_item(item) for item in step.changes], f"step {step.step}: {step.title}")
+            for step in plan if step.step <= upto and step.changes]
+
+
+def plan_change(plan: list[PlanStep], upto: int) -> Change:
+    """Plan steps 1..upto as one change, as "Keep" makes it: one entry in the undo history, named by the
+    steps' titles."""
+    steps = [s for s in plan if s.step <= upto and s.changes]
+    titles = "; ".join(s.title for s in steps)
+    which = ("plan step 1" if upto == 1 else "plan steps 1 and 2" if upto == 2 else f"plan steps 1 to {upto}")
+    return combine(plan_steps(plan, upto), f"{which}: {titles}")
 
 
 def _replace_all(data: Data, with_: Data) -> None:
@@ -220,6 +239,10 @@ class WorkshopState:
         self._accepted: Data | None = copy.deepcopy(self.data) if self.valid else None
         self._replaced_by: dict[str, str] = {}  # .history/ file name → the change that replaced that version
         self._saving_for: str | None = None
+        # The plan is worked out on demand (`planned()`), never on an edit: it assesses many candidate teams.
+        # It belongs to the result it was worked out from; once the result changes, it is stale.
+        self._planned: Result | None = None
+        self._planned_from: Result | None = None
 
     # -- opening
 
@@ -489,6 +512,23 @@ class WorkshopState:
             self._replaced_by[target.name] = self._saving_for
         for stale in self.history()[: -self.history_keep or None]:
             stale.unlink(missing_ok=True)
+
+    # -- the plan
+
+    def planned(self) -> Result | None:
+        """The current result with its plan, worked out once per accepted version of the team (None while
+        the team has problems: a plan for the last good version would not be one for what is on screen)."""
+        if not self.valid or self.model is None or self.result is None:
+            return None
+        if self.plan_stale:
+            self._planned = with_plan(self.result, self.model, self.rubric)
+            self._planned_from = self.result
+        return self._planned
+
+    @property
+    def plan_stale(self) -> bool:
+        """The team changed since its plan was last worked out (or it never was)."""
+        return self._planned is None or self._planned_from is not self.result
 
     # -- what-if
 
