@@ -154,3 +154,28 @@ def test_the_guided_plan_step_shows_the_plan_tab(tmp_path):
     assert ui.tabs.selected_index == app.TABS.index("Plan") and [r.number for r in ui.plan_rows] == [1, 2]
     ui.guide.value = "handout"
     assert ui.tabs.selected_index == app.TABS.index("Hand-out")
+
+
+def test_a_step_agreed_as_an_action_is_written_to_the_file_and_reviewed_next_time(tmp_path):
+    path = twelve(tmp_path)
+    ui = workshop.start(path, show=False)
+    open_plan(ui)
+    step = ui.plan_shown.plan[0]
+    agree = ui.plan_rows[0].agree
+    assert agree.description == "Agree as an action" and step.title.rstrip(".") in agree.tooltip
+    agree.click()
+    actions = saved(path)["actions"]
+    assert [(a["title"], a["from_step"]) for a in actions] == [(step.title.rstrip("."), 1)]
+    assert {(f["id"], f.get("pod")) for f in actions[0]["findings"]} == {(f.id, f.pod) for f in step.addresses}
+    # The team is unchanged, so the next assessment finds the action's findings still open.
+    assert person(saved(path), "Ivy Jones")["roles"] == {"analyst": 0.5, "technologist": 0.5}
+    review = ui.state.result.actions[0]
+    assert review.from_step == 1 and review.resolved is False
+    # Agreeing the same step twice is refused in words; Undo takes the action back.
+    agree.click()
+    assert "already among the agreed actions" in ui.status.value and len(saved(path)["actions"]) == 1
+    ui.undo_button.click()
+    assert "actions" not in saved(path) or saved(path)["actions"] == []
+    # A practice can be agreed too.
+    practices = [r for r in ui.plan_rows if r.practice]
+    assert all(r.agree is not None for r in practices)

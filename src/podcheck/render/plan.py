@@ -57,6 +57,11 @@ def change_words(item: dict[str, Any]) -> str:
         where = f" to pod {pod}" if pod else " outside the pods"
         helper = " as a part-time helper" if item.get("member") == "extended" else ""
         return f"Add {item.get('name')}{where}{helper}{' as ' + roles if roles else ''}{background}"
+    if do == "edit-person" and set(item) == {"do", "person", "integration_training"}:
+        trained = item["integration_training"]
+        return (f"Train {person} as an integration technologist" if trained
+                else f"{person}: no integration training" if trained is False
+                else f"{person}: integration training not known")
     if do == "edit-person":
         fields = [f"{k.replace('_', ' ')}: {'not given' if v is None else _word(v)}"
                   for k, v in item.items() if k not in ("do", "person")]

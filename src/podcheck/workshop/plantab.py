@@ -22,7 +22,7 @@ from ..result import FindingRef, Result
 from ..rules import registry
 from .changes import WorkshopError
 from .controls import show
-from .state import WhatIf, plan_change, plan_steps
+from .state import WhatIf, plan_action, plan_change, plan_steps
 from .tab import Tab
 from .words import plural, pod_words
 
@@ -38,6 +38,7 @@ class PlanRow:
     trial: w.HTML
     try_button: w.Button | None = None
     keep: w.Button | None = None
+    agree: w.Button | None = None
 
 
 def _steps_words(n: int) -> str:
@@ -128,8 +129,15 @@ class PlanTab(Tab):
         trial = w.HTML().add_class("podcheck-plan-trial")
         practice = not step.changes
         row = PlanRow(step.step, practice, w.VBox(), text, trial)
+        # Agreeing a step writes it into the file's actions, to be reviewed at the next assessment.
+        row.agree = w.Button(
+            description="Agree as an action", icon="handshake-o", layout=w.Layout(width="auto"),
+            tooltip=f"Add “{step.title.rstrip('.')}” to the team's agreed actions, with its owner; the next "
+                    "assessment says whether it was done",
+        ).add_class("podcheck-plan-agree")
+        row.agree.on_click(lambda _, s=step: self.agree_plan_step(s.step))
         if practice:
-            row.box.children = [text]
+            row.box.children = [text, w.HBox([row.agree]).add_class("podcheck-plan-buttons")]
         else:
             which = _steps_words(step.step)
             row.try_button = w.Button(
@@ -142,7 +150,7 @@ class PlanTab(Tab):
             ).add_class("podcheck-plan-keep")
             row.try_button.on_click(lambda _, n=step.step: self.try_plan_step(n))
             row.keep.on_click(lambda _, n=step.step: self.keep_plan_step(n))
-            buttons = w.HBox([row.try_button, row.keep]).add_class("podcheck-plan-buttons")
+            buttons = w.HBox([row.try_button, row.keep, row.agree]).add_class("podcheck-plan-buttons")
             row.box.children = [text, buttons, trial]
         row.box.add_class("podcheck-plan-step")
         row.box.add_class("podcheck-plan-practice" if practice else "podcheck-plan-change")
@@ -195,3 +203,11 @@ class PlanTab(Tab):
             self.say(f"Cannot keep plan {_steps_words(n)}: {exc}.", bad=True)
             return
         self.change(change)
+
+    def agree_plan_step(self, n: int) -> None:
+        """Write step n into the file's agreed actions (one undoable change); the team itself is unchanged."""
+        if self.plan_shown is None:
+            return
+        step = next((s for s in self.plan_shown.plan if s.step == n), None)
+        if step is not None:
+            self.change(plan_action(step))

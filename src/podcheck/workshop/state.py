@@ -130,6 +130,27 @@ def plan_change(plan: list[PlanStep], upto: int) -> Change:
     return combine(plan_steps(plan, upto), f"{which}: {titles}")
 
 
+def plan_action(step: PlanStep) -> Change:
+    """A plan step agreed as an action in the file (`actions:`), to be reviewed at the next assessment: its
+    title, owner and the findings it works on, with the step it came from."""
+    action: Data = {"title": step.title.rstrip("."), "from_step": step.step}
+    if step.owner:
+        action["owner"] = step.owner
+    refs = {(f.id, f.pod): {"id": f.id, **({"pod": f.pod} if f.pod else {})} for f in (step.addresses or step.resolves)}
+    if refs:
+        action["findings"] = list(refs.values())
+
+    def apply(data: Data) -> None:
+        actions = data.setdefault("actions", [])
+        if not isinstance(actions, list):
+            raise WorkshopError("the file's actions are not a list; fix the file by hand first")
+        if any(isinstance(a, dict) and a.get("title") == action["title"] for a in actions):
+            raise WorkshopError("this step is already among the agreed actions")
+        actions.append(copy.deepcopy(action))
+
+    return Change(f"agree plan step {step.step} as an action: {action['title']}", apply)
+
+
 def _replace_all(data: Data, with_: Data) -> None:
     """Make `data` (in place, as changes work) a copy of `with_`."""
     data.clear()
