@@ -66,7 +66,7 @@ def test_the_plan_tab_lists_each_step_in_the_rooms_words(tmp_path):
     assert "Ivy Jones stops acting as analyst" in first and "Ivy Jones works full time as technologist" in first
     assert "Resolves: One person is both analyst and technologist in pod Billing (high)" in first
     assert "After this step: stage 4 Integration program, score 90/100, 0 high, 1 medium, 0 low" in first
-    assert "Gus Hall: integration training: yes" in second
+    assert "Train Gus Hall as an integration technologist" in second
     assert "After steps 1 and 2: stage 4 Integration program, score 100/100, 0 high, 0 medium, 0 low" in second
     text = shown_text(ui)
     assert "2 steps change the team" in text
