@@ -102,6 +102,31 @@ def test_a_move_comes_before_a_hire():
     assert first.changes[0]["pod"] == "CRM" and first.owner == "Ana"
 
 
+def _managed_by_their_lead(*extra: dict[str, Any]) -> podcheck.Assessment:
+    return podcheck.parse_assessment({
+        "schema": "podcheck/1", "organization": "Acme", "unit": "Payments", "assessed_on": "2026-11-20",
+        "pods": [{"name": "CRM", "focus": "domain"}],
+        "people": [
+            {"name": "Ana", "pod": "CRM", "roles": {"lead": 1.0}, "background": "business-analysis"},
+            {"name": "Bo", "pod": "CRM", "roles": {"technologist": 1.0}, "background": "mis", "reports_to": "Ana"},
+            {"name": "Cy", "pod": "CRM", "roles": {"analyst": 1.0}, "background": "business-process",
+             "reports_to": "Ana"},
+            *extra,
+        ]})
+
+
+def test_members_managed_by_their_lead_report_to_someone_outside_the_pod():
+    # No head of integration: the plan gives Bo and Cy a manager outside the pod, someone already there first.
+    step = podcheck.assess(_managed_by_their_lead({"name": "Max"})).plan[0]
+    assert step.resolves[0].id == "scaling.reporting-lines"
+    assert step.changes == [{"do": "edit-person", "person": "Bo", "reports_to": "Max"},
+                            {"do": "edit-person", "person": "Cy", "reports_to": "Max"}]
+    # Near miss: with nobody outside the pods, the step opens a post for one (no pod, no roles).
+    step = podcheck.assess(_managed_by_their_lead()).plan[0]
+    assert step.changes[0]["do"] == "add-person" and "pod" not in step.changes[0] and "roles" not in step.changes[0]
+    assert {c.get("reports_to") for c in step.changes[1:]} == {step.changes[0]["name"]}
+
+
 def test_a_third_pod_comes_with_a_head_of_integration():
     # Splitting the oversized pod makes a third pod, which needs a head: the same step appoints one.
     people = [{"name": f"P{i}", "pod": "Big", "roles": {role: 1.0}, "background": "mis",

@@ -563,14 +563,27 @@ def _leads_report_to(team: TeamView, head: str) -> Iterator[Change]:
 def _reporting_lines(finding: Finding, state: State, team: TeamView, rubric: Rubric) -> Iterator[Candidate]:
     pod = _pod(team, finding.pod)
     head = team.head
-    if pod is None or head is None:
+    if pod is None:
         return
     leads = {p.name for p in pod.holders("lead")}
-    if head.name in leads:
-        # The head leads this pod: reporting to them is reporting to the pod lead; another manager is needed.
+    if head is None or head.name in leads:
+        # Members managed by their own lead, with no head to report to (or the head leads this very pod):
+        # a manager outside the pod is needed. Someone already outside every pod first, else a new post.
         movers = [n for n in finding.people if n not in leads]
-        if movers:
+        if not movers:
             return
+        outsiders = sorted(p.name for p in team.assessment.people
+                           if p.outside_pods and (head is None or p.name != head.name))
+        if outsiders:
+            manager, extra = outsiders[0], ()
+            title = f"{_names(movers)} report to {manager}, a manager outside the pod"
+        else:
+            manager = _fresh_name(team.assessment, f"Line manager for {pod.name}")
+            extra = (add_person(manager),)
+            title = f"{_names(movers)} report to a line manager outside pod {pod.name} (a new post)"
+        yield Candidate(_sentence(title), (*extra, *(edit_person(n, reports_to=manager) for n in movers)),
+                        (finding,))
+        return
     changes = tuple(edit_person(n, reports_to=head.name) for n in finding.people if n != head.name)
     if changes:
         yield Candidate(_sentence(f"{_names(list(finding.people))} report to {head.name}, the head of integration"),

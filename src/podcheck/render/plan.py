@@ -54,6 +54,8 @@ def change_words(item: dict[str, Any]) -> str:
         if str(item.get("name", "")).startswith("New ") and pod and roles:
             # The plan names its hires "New analyst for CRM": say it as the hire it is.
             return f"Hire a new {roles} for pod {pod}{background}"
+        if not pod and not roles and item.get("member") != "extended":
+            return f"{item.get('name')}: a new post outside the pods"
         where = f" to pod {pod}" if pod else " outside the pods"
         helper = " as a part-time helper" if item.get("member") == "extended" else ""
         return f"Add {item.get('name')}{where}{helper}{' as ' + roles if roles else ''}{background}"
