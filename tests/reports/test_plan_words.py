@@ -16,6 +16,8 @@ from podcheck.render.plan import change_words
      "Train Bo Chen as an integration technologist"),
     ({"do": "edit-person", "person": "Bo Chen", "background": "mis", "integration_training": True},
      "Bo Chen: background: MIS, integration training: yes"),
+    ({"do": "edit-person", "person": "Bo Chen", "reports_to": "Lee Park"}, "Bo Chen reports to Lee Park"),
+    ({"do": "add-person", "name": "Line manager for CRM"}, "Line manager for CRM: a new post outside the pods"),
     ({"do": "remove-person", "person": "Bo Chen"}, "Bo Chen leaves the unit"),
     ({"do": "move-person", "person": "Bo Chen", "pod": "ERP"}, "Bo Chen moves to pod ERP"),
     ({"do": "set-role", "person": "Bo Chen", "role": "analyst", "share": 0}, "Bo Chen stops acting as analyst"),

@@ -64,6 +64,9 @@ def change_words(item: dict[str, Any]) -> str:
         return (f"Train {person} as an integration technologist" if trained
                 else f"{person}: no integration training" if trained is False
                 else f"{person}: integration training not known")
+    if do == "edit-person" and set(item) == {"do", "person", "reports_to"}:
+        return (f"{person} reports to {item['reports_to']}" if item["reports_to"]
+                else f"{person}: reporting line not given")
     if do == "edit-person":
         fields = [f"{k.replace('_', ' ')}: {'not given' if v is None else _word(v)}"
                   for k, v in item.items() if k not in ("do", "person")]
