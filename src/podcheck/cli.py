@@ -37,13 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="assessment file (YAML, schema podcheck/1)")
     p.add_argument("--format", "-f", choices=("text", "json", "html", "md", "pdf"), default="text",
                    help="text (default): terminal summary; json: the result object; html/md/pdf: the report")
-    p.add_argument("-o", "--output", metavar="PATH", help="write here instead of standard output (required for pdf)")
-    p.add_argument("--rubric", metavar="FILE", help="YAML file overriding thresholds of the default rubric")
+    _report_flags(p)
     p.add_argument("--fail-on", choices=SEVERITIES, metavar="SEVERITY",
                    help="exit 1 when a finding of this severity or higher is raised (high, medium or low)")
     p.add_argument("--previous", metavar="FILE",
                    help="an earlier result JSON or assessment file of the same unit, to report what changed")
-    p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size for pdf (default a4)")
     p.add_argument("--history", metavar="DIR",
                    help="a folder keeping this unit's results, one per assessment date: the report shows the trend "
                    "over them, and this result is kept there too")
@@ -62,9 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("changes", metavar="CHANGES", help="YAML list of changes (do: add-person, move-person, set-role…)")
     p.add_argument("--format", "-f", choices=("text", "json", "html", "md", "pdf"), default="text",
                    help="as for assess: text (default), json (the result object), html/md/pdf (the report)")
-    p.add_argument("-o", "--output", metavar="PATH", help="write here instead of standard output (required for pdf)")
-    p.add_argument("--rubric", metavar="FILE", help="YAML file overriding thresholds of the default rubric")
-    p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size for pdf (default a4)")
+    _report_flags(p)
 
     p = sub.add_parser("batch", help="assess many units: files, folders or a spreadsheet",
                        description="Assess every unit, keep an executed notebook, result and reports per "
@@ -221,6 +217,7 @@ def _cmd_what_if(args: argparse.Namespace) -> int:
     from .assess import assess
     from .files.changes import what_if
     from .files.rubric import load_rubric
+    from .plan import assess_with_plan
     from .render import render
 
     if args.format == "pdf" and not args.output:
@@ -230,7 +227,7 @@ def _cmd_what_if(args: argparse.Namespace) -> int:
     rubric = load_rubric(args.rubric) if args.rubric else None
     scenario = what_if(args.file, args.changes)
     before = assess(scenario.before, rubric)
-    after = _planned(assess(scenario.after, rubric), scenario.after, rubric)
+    after = assess_with_plan(scenario.after, rubric)
     # A PDF is laid out from the HTML report, so the what-if is framed in the HTML first.
     shown = "html" if args.format == "pdf" else args.format
     report = render(after, shown, assessment=scenario.after, paper=args.paper)
@@ -243,13 +240,6 @@ def _cmd_what_if(args: argparse.Namespace) -> int:
         report = html_to_pdf(str(report))
     _emit(report, args.output)
     return EXIT_OK
-
-
-def _planned(result: Any, assessment: Any, rubric: Any) -> Any:
-    """The result with its plan, as the library's podcheck.assess gives it."""
-    from .plan import with_plan
-
-    return with_plan(result, assessment, rubric)
 
 
 def _framed_as_what_if(report: str, fmt: str, file: str, changes_file: str, changes: list[str],
@@ -355,6 +345,13 @@ def _plan_step(file: str, number: int) -> Any:
         have = f"steps 1 to {len(plan)}" if plan else "no steps"
         raise InputError.single("--step", f"the plan of {printable(file)} has {have}, not step {number}")
     return found
+
+
+def _report_flags(p: argparse.ArgumentParser) -> None:
+    """Where a unit's report goes, which rubric it is judged by and its paper: `assess` and `what-if` alike."""
+    p.add_argument("-o", "--output", metavar="PATH", help="write here instead of standard output (required for pdf)")
+    p.add_argument("--rubric", metavar="FILE", help="YAML file overriding thresholds of the default rubric")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size for pdf (default a4)")
 
 
 def _survey_flags(p: argparse.ArgumentParser) -> None:

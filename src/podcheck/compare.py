@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .catalog import SEVERITIES
-from .result import Finding, Result, Stage
+from .result import Finding, FindingRef, Result, Stage
 
 Direction = Literal["up", "down", "same"]
 
@@ -87,7 +87,7 @@ class Changes:
                 and not self.severity_changed)
 
 
-def finding_identity(f: Finding) -> tuple[str, str | None, tuple[str, ...]]:
+def finding_identity(f: Finding | FindingRef) -> tuple[str, str | None, tuple[str, ...]]:
     """What makes a finding 'the same one' in two results: rule, pod and the people named."""
     return (f.id, f.pod, tuple(sorted(f.people)))
 

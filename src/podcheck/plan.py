@@ -39,6 +39,7 @@ from .errors import InputError
 from .model import Assessment, Person
 from .result import Finding, FindingRef, PlanStep, Projection, Result
 from .rules import Registry
+from .text import human_list
 from .view import PodView, TeamView, team_view
 
 WEIGHT = {"high": 10, "medium": 3, "low": 1}  # a finding resolved (or made) counts this much
@@ -455,7 +456,7 @@ def _developer_trap(finding: Finding, state: State, team: TeamView, rubric: Rubr
         return
     untrained = [p.name for p in pod.holders("technologist") if p.integration_training is not True]
     if untrained:
-        yield Candidate(_sentence(f"Train {_names(untrained)} in integration tools and techniques"),
+        yield Candidate(_sentence(f"Train {human_list(untrained)} in integration tools and techniques"),
                         tuple(edit_person(n, integration_training=True) for n in untrained), (finding,))
 
 
@@ -479,7 +480,7 @@ def _oversize(finding: Finding, state: State, team: TeamView, rubric: Rubric) ->
                  and len(p.core) + len(p.extended) + len(surplus) <= p.total_limit]
         if rooms:
             target = rooms[0].name
-            yield Candidate(_sentence(f"{_names([p.name for p in surplus])} help pod {target} instead"),
+            yield Candidate(_sentence(f"{human_list([p.name for p in surplus])} help pod {target} instead"),
                             tuple(move_person(p.name, target) for p in surplus), (finding,))
 
 
@@ -514,7 +515,7 @@ def _split(team: TeamView, pod: PodView) -> tuple[tuple[Change, ...], str] | Non
             staying.remove(person)
     if not movers:
         return None
-    words = f"Split pod {pod.name}: {_names(movers)} form pod {name}"
+    words = f"Split pod {pod.name}: {human_list(movers)} form pod {name}"
     if hires:
         words += f", with {len(hires)} hire{'s' if len(hires) > 1 else ''} for the roles it lacks"
     projects: tuple[Change, ...] = ()
@@ -576,17 +577,17 @@ def _reporting_lines(finding: Finding, state: State, team: TeamView, rubric: Rub
                            if p.outside_pods and (head is None or p.name != head.name))
         if outsiders:
             manager, extra = outsiders[0], ()
-            title = f"{_names(movers)} report to {manager}, a manager outside the pod"
+            title = f"{human_list(movers)} report to {manager}, a manager outside the pod"
         else:
             manager = _fresh_name(team.assessment, f"Line manager for {pod.name}")
             extra = (add_person(manager),)
-            title = f"{_names(movers)} report to a line manager outside pod {pod.name} (a new post)"
+            title = f"{human_list(movers)} report to a line manager outside pod {pod.name} (a new post)"
         yield Candidate(_sentence(title), (*extra, *(edit_person(n, reports_to=manager) for n in movers)),
                         (finding,))
         return
     changes = tuple(edit_person(n, reports_to=head.name) for n in finding.people if n != head.name)
     if changes:
-        yield Candidate(_sentence(f"{_names(list(finding.people))} report to {head.name}, the head of integration"),
+        yield Candidate(_sentence(f"{human_list(list(finding.people))} report to {head.name}, the head of integration"),
                         changes, (finding,))
 
 
@@ -706,10 +707,6 @@ def _ref(f: Finding) -> FindingRef:
 def _projection(result: Result) -> Projection:
     return Projection(stage=result.stage.id, score=result.score, high=result.count("high"),
                       medium=result.count("medium"), low=result.count("low"))
-
-
-def _names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _sentence(words: str) -> str:

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..catalog import HORIZON_OF, HORIZONS, SEVERITIES, Horizon, labels, questions
+from ..compare import finding_identity as _key
 from ..result import Finding, FindingRef, PlanStep, Projection, Result
+from ..text import human_list
 
 
 def _word(value: object) -> str:
@@ -93,9 +95,7 @@ def change_words(item: dict[str, Any]) -> str:
     if do == "remove-pod":
         return f"Close pod {pod}"
     if do == "split-pod":
-        people = item.get("people") or []
-        who = ", ".join(map(str, people[:-1])) + " and " + str(people[-1]) if len(people) > 1 else "".join(
-            map(str, people))
+        who = human_list([str(p) for p in item.get("people") or []])
         return f"Split pod {pod}: {who} form the new pod {item.get('new_pod')}"
     if do == "set-fact":
         path, value = str(item.get("path")), item.get("value")
@@ -109,10 +109,6 @@ def change_words(item: dict[str, Any]) -> str:
         score = item.get("score")
         return f"Answer {asked}: {score} of 5" if score is not None else f"Leave {asked} unanswered"
     return str(do)
-
-
-def _key(f: Finding | FindingRef) -> tuple[str, str | None, tuple[str, ...]]:
-    return (f.id, f.pod, tuple(f.people))
 
 
 @dataclass(frozen=True)

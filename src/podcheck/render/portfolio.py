@@ -34,6 +34,7 @@ from ..files.locations import templates_dir
 from ..result import Finding, Result
 from .filters import Standing, standing
 from .pdf import html_to_pdf
+from .plan import plan_view
 from .report import PAPERS, REPORT_FORMATS, write_unit_reports
 from .templates import environment
 
@@ -158,17 +159,16 @@ class UnitRow:
 
     @property
     def plan_length(self) -> int:
-        """Steps in the unit's plan (0 while results carry no plan)."""
-        return len(getattr(self.result, "plan", None) or [])
+        """Steps in the unit's plan."""
+        return len(self.result.plan)
 
     @property
     def plan_reach_stage(self) -> StageInfo | None:
         """The stage the unit's whole plan reaches; None without a plan."""
-        plan = getattr(self.result, "plan", None) or []
-        if not plan:
+        if not self.result.plan:
             return None
-        changed = [s for s in plan if s.changes]
-        stage = changed[-1].projected.stage if changed else self.result.stage.id
+        reach = plan_view(self.result).reach  # None when every step is a practice: the stage stays
+        stage = reach.stage if reach else self.result.stage.id
         return next(s for s in stages() if s.id == stage)
 
     @property

@@ -22,7 +22,7 @@ from ..result import FindingRef, Result
 from ..rules import registry
 from .changes import WorkshopError
 from .controls import show
-from .state import WhatIf, plan_action, plan_change, plan_steps
+from .state import WhatIf, plan_action, plan_change, plan_steps, steps_words
 from .tab import Tab
 from .words import plural, pod_words
 
@@ -39,11 +39,6 @@ class PlanRow:
     try_button: w.Button | None = None
     keep: w.Button | None = None
     agree: w.Button | None = None
-
-
-def _steps_words(n: int) -> str:
-    """'step 1', 'steps 1 and 2', 'steps 1 to 3'."""
-    return "step 1" if n == 1 else "steps 1 and 2" if n == 2 else f"steps 1 to {n}"
 
 
 def _finding_words(title: str, pod: str | None, severity: str) -> str:
@@ -124,7 +119,7 @@ class PlanTab(Tab):
         works_on, earlier = _works_on(view)
         level, name = names[step.projected.stage]
         text = w.HTML(fragment("workshop/plan_step", step=step, changes=view.changes, works_on=works_on,
-                               from_earlier=earlier, after=_steps_words(step.step) if step.step > 1 else "this step",
+                               from_earlier=earlier, after=steps_words(step.step) if step.step > 1 else "this step",
                                stage_level=level, stage_name=name)).add_class("podcheck-plan-step-text")
         trial = w.HTML().add_class("podcheck-plan-trial")
         practice = not step.changes
@@ -139,7 +134,7 @@ class PlanTab(Tab):
         if practice:
             row.box.children = [text, w.HBox([row.agree]).add_class("podcheck-plan-buttons")]
         else:
-            which = _steps_words(step.step)
+            which = steps_words(step.step)
             row.try_button = w.Button(
                 description="Try this step", icon="flask", layout=w.Layout(width="auto"),
                 tooltip=f"Show the team now beside the team after {which}; nothing is saved",
@@ -162,7 +157,7 @@ class PlanTab(Tab):
             return
         if self.plan_tried == n:
             self._close_trial()
-            self.say(f"Closed the comparison for plan {_steps_words(n)}.")
+            self.say(f"Closed the comparison for plan {steps_words(n)}.")
             return
         trial = WhatIf(self.state)
         try:
@@ -172,23 +167,23 @@ class PlanTab(Tab):
                     self.say(outcome.refused or outcome.message, bad=True)
                     return
         except WorkshopError as exc:
-            self.say(f"Cannot try plan {_steps_words(n)}: {exc}.", bad=True)
+            self.say(f"Cannot try plan {steps_words(n)}: {exc}.", bad=True)
             return
         self._close_trial()
         self.plan_tried = n
         row = next(r for r in self.plan_rows if r.number == n)
-        title = "After this step" if n == 1 else f"After {_steps_words(n)}"
+        title = "After this step" if n == 1 else f"After {steps_words(n)}"
         show(row.trial, value=fragment("comparison", cmp=trial.comparison(), after_title=title))
         show(row.try_button, description="Hide the comparison", icon="eye-slash",
-             tooltip="Hide the team now beside the team after " + _steps_words(n))
-        self.say(f"Trying plan {_steps_words(n)}: the team now beside the team after it. Nothing is saved; "
-                 f"“Keep {_steps_words(n)}” makes it part of the team.")
+             tooltip="Hide the team now beside the team after " + steps_words(n))
+        self.say(f"Trying plan {steps_words(n)}: the team now beside the team after it. Nothing is saved; "
+                 f"“Keep {steps_words(n)}” makes it part of the team.")
 
     def _close_trial(self) -> None:
         for row in self.plan_rows:
             if row.number == self.plan_tried and row.try_button is not None:
                 show(row.trial, value="")
-                which = _steps_words(row.number)
+                which = steps_words(row.number)
                 show(row.try_button, description="Try this step", icon="flask",
                      tooltip=f"Show the team now beside the team after {which}; nothing is saved")
         self.plan_tried = None
@@ -200,7 +195,7 @@ class PlanTab(Tab):
         try:
             change = plan_change(self.plan_shown.plan, n)
         except WorkshopError as exc:
-            self.say(f"Cannot keep plan {_steps_words(n)}: {exc}.", bad=True)
+            self.say(f"Cannot keep plan {steps_words(n)}: {exc}.", bad=True)
             return
         self.change(change)
 

@@ -126,8 +126,12 @@ def plan_change(plan: list[PlanStep], upto: int) -> Change:
     steps' titles."""
     steps = [s for s in plan if s.step <= upto and s.changes]
     titles = "; ".join(s.title for s in steps)
-    which = ("plan step 1" if upto == 1 else "plan steps 1 and 2" if upto == 2 else f"plan steps 1 to {upto}")
-    return combine(plan_steps(plan, upto), f"{which}: {titles}")
+    return combine(plan_steps(plan, upto), f"plan {steps_words(upto)}: {titles}")
+
+
+def steps_words(n: int) -> str:
+    """Plan steps 1..n in words: 'step 1', 'steps 1 and 2', 'steps 1 to 3'."""
+    return "step 1" if n == 1 else "steps 1 and 2" if n == 2 else f"steps 1 to {n}"
 
 
 def plan_action(step: PlanStep) -> Change:
